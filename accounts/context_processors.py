@@ -1,0 +1,28 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+
+
+def navigation(request):
+    """The main navigation: each role sees what it may use, and nothing else."""
+    user = getattr(request, "user", None)
+    items = [(_("Start"), reverse("portal:home"))]
+    if user is not None and user.is_authenticated:
+        if roles.is_representative(user):
+            items.append((_("My municipality"), reverse("municipalities:mine")))
+        if roles.is_staff_member(user):
+            items.append((_("Organisers"), reverse("networks:organizer_list")))
+            items.append((_("Municipalities"), reverse("municipalities:list")))
+        if roles.is_network_lead(user):
+            items.append((_("Representatives"), reverse("accounts:representatives")))
+        if roles.is_administrator(user):
+            items.append((_("Import register data"), reverse("municipalities:import")))
+        if user.is_staff:
+            items.append((_("Admin"), reverse("admin:index")))
+    current = request.path
+    nav = [
+        {"label": label, "url": url, "active": url == current or (url != "/" and current.startswith(url))}
+        for label, url in items
+    ]
+    return {"nav_items": nav}

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+# Mounted at /konto/ next to allauth's own URLs (login, signup, password, MFA).
+urlpatterns = [
+    path("profil/", views.profile, name="profile"),
+    path("kommunrepresentanter/", views.representatives, name="representatives"),
+]

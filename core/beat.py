@@ -1,0 +1,85 @@
+"""Periodic tasks, registered in django-celery-beat's tables by one idempotent command.
+
+Each app lists its periodic tasks in ``schedule.py`` as ``PERIODIC_TASKS``; the
+command ``register_periodic_tasks`` (run by ``make run``, deployment and the test
+session) creates or updates them and disables ours that are no longer listed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import transaction
+
+PREFIX = "natverk: "
+
+
+@dataclass(frozen=True)
+class PeriodicTaskSpec:
+    name: str
+    task: str
+    minute: str = "0"
+    hour: str = "*"
+    day_of_week: str = "*"
+    day_of_month: str = "*"
+    month_of_year: str = "*"
+    kwargs: dict = field(default_factory=dict)
+    description: str = ""
+
+    @property
+    def full_name(self) -> str:
+        return PREFIX + self.name
+
+
+def collect_specs() -> list[PeriodicTaskSpec]:
+    specs: list[PeriodicTaskSpec] = []
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.schedule")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.schedule":
+                raise
+            continue
+        specs.extend(getattr(module, "PERIODIC_TASKS", ()))
+    names = [spec.name for spec in specs]
+    duplicates = {name for name in names if names.count(name) > 1}
+    if duplicates:
+        raise ValueError(f"periodic task names must be unique: {sorted(duplicates)}")
+    return specs
+
+
+@transaction.atomic
+def register_periodic_tasks() -> dict[str, int]:
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    counts = {"created": 0, "updated": 0, "disabled": 0}
+    specs = collect_specs()
+    for spec in specs:
+        crontab, _ = CrontabSchedule.objects.get_or_create(
+            minute=spec.minute,
+            hour=spec.hour,
+            day_of_week=spec.day_of_week,
+            day_of_month=spec.day_of_month,
+            month_of_year=spec.month_of_year,
+            timezone="Europe/Stockholm",
+        )
+        _, created = PeriodicTask.objects.update_or_create(
+            name=spec.full_name,
+            defaults={
+                "task": spec.task,
+                "crontab": crontab,
+                "interval": None,
+                "kwargs": json.dumps(spec.kwargs, sort_keys=True),
+                "description": spec.description,
+                "enabled": True,
+            },
+        )
+        counts["created" if created else "updated"] += 1
+    stale = PeriodicTask.objects.filter(name__startswith=PREFIX, enabled=True).exclude(
+        name__in=[spec.full_name for spec in specs]
+    )
+    counts["disabled"] = stale.update(enabled=False)
+    return counts

@@ -1,0 +1,181 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.se import orgnr as se_orgnr
+
+from core.audit import history
+
+code_validator = RegexValidator(r"^\d{4}$", _("The code must be four digits, e.g. 0114."))
+
+
+def validate_orgnr(value: str) -> None:
+    try:
+        se_orgnr.validate(value)
+    except StdnumValidationError:
+        raise ValidationError(
+            _("%(value)s is not a valid Swedish organisation number (check the digits)."),
+            code="invalid_orgnr",
+            params={"value": value},
+        ) from None
+
+
+def normalise_orgnr(value: str) -> str:
+    """The ten digits without hyphen; invalid input is returned stripped, for the validator to reject."""
+    try:
+        return se_orgnr.compact(value)
+    except StdnumValidationError:
+        return (value or "").strip()
+
+
+class County(models.Model):
+    """A län, with its riksområde (NUTS 2) used for geographic spread."""
+
+    code = models.CharField(_("county code"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    nuts2_code = models.CharField(_("NUTS 2 code"), max_length=4)
+    riksomrade = models.CharField(_("national area (riksområde)"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(models.Model):
+    """A kommun or a region: the register the whole app refers to."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "kommun", _("Municipality")
+        REGION = "region", _("Region")
+
+    class PopulationSource(models.TextChoices):
+        SHIPPED = "shipped", _("Shipped figure (source and year unknown)")
+        KOLADA = "kolada", _("Kolada N01951")
+        MANUAL = "manual", _("Entered by staff")
+
+    class Majority(models.TextChoices):
+        CENTRE_RIGHT = "borgerligt", _("Centre-right (M, C, L, KD)")
+        CENTRE_RIGHT_SD = "borgerligt_sd", _("Centre-right with SD")
+        LEFT = "vanster", _("Left (S, V, MP)")
+        CROSS_BLOC = "blockoverskridande", _("Cross-bloc")
+        OTHER = "ovrigt", _("Other (local parties only)")
+        UNCLEAR = "oklart", _("Unclear")
+
+    code = models.CharField(_("code"), max_length=4, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    county = models.ForeignKey(
+        County, verbose_name=_("county"), on_delete=models.PROTECT, related_name="municipalities"
+    )
+
+    kommungrupp_code = models.CharField(_("SKR municipality group 2023 (code)"), max_length=2, blank=True)
+    kommungrupp_name = models.CharField(_("SKR municipality group 2023"), max_length=100, blank=True)
+    huvudgrupp_name = models.CharField(_("SKR main group 2023"), max_length=100, blank=True)
+    kolada_kommungrupp_id = models.CharField(_("Kolada group id of the municipality group"), max_length=10, blank=True)
+    kolada_size_group_id = models.CharField(_("Kolada size-class group id"), max_length=10, blank=True)
+    kolada_size_group = models.CharField(_("Kolada size class"), max_length=40, blank=True)
+
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
+    population_source = models.CharField(
+        _("population source"), max_length=10, choices=PopulationSource.choices, blank=True
+    )
+
+    political_majority = models.CharField(_("political majority"), max_length=20, choices=Majority.choices, blank=True)
+    majority_parties = models.CharField(_("parties in the majority"), max_length=200, blank=True)
+    kso_party = models.CharField(_("party of the executive board chair (KSO)"), max_length=50, blank=True)
+    majority_source = models.CharField(_("source of the political majority"), max_length=200, blank=True)
+    majority_source_date = models.DateField(_("date of the political majority source"), null=True, blank=True)
+
+    organisation_number = models.CharField(
+        _("organisation number"), max_length=11, blank=True, validators=[validate_orgnr]
+    )
+    invoice_email = models.EmailField(_("invoice e-mail"), blank=True)
+    invoice_address = models.TextField(_("invoice address"), blank=True)
+    buyer_reference = models.CharField(_("buyer reference"), max_length=100, blank=True)
+    peppol_id = models.CharField(
+        _("PEPPOL participant id"),
+        max_length=50,
+        blank=True,
+        validators=[
+            RegexValidator(r"^0007:\d{10}$", _("Use the form 0007:NNNNNNNNNN (0007 and the organisation number)."))
+        ],
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("municipality or region")
+        verbose_name_plural = _("municipalities and regions")
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.organisation_number:
+            self.organisation_number = normalise_orgnr(self.organisation_number)
+
+    def save(self, *args, **kwargs):
+        if self.organisation_number:
+            self.organisation_number = normalise_orgnr(self.organisation_number)
+            if not self.peppol_id:
+                self.peppol_id = f"0007:{self.organisation_number}"
+        super().save(*args, **kwargs)
+
+    @property
+    def organisation_number_display(self) -> str:
+        if not self.organisation_number:
+            return ""
+        try:
+            return se_orgnr.format(self.organisation_number)
+        except StdnumValidationError:
+            return self.organisation_number
+
+    @property
+    def population_is_confirmed_source(self) -> bool:
+        """False while the population is the shipped figure of unknown date (billing needs a confirmation)."""
+        return self.population_source in (self.PopulationSource.KOLADA, self.PopulationSource.MANUAL)
+
+    @property
+    def riksomrade(self) -> str:
+        return self.county.riksomrade
+
+
+class MunicipalityDomain(models.Model):
+    """An e-mail domain of a municipality: a verified address on it links the user automatically."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="domains"
+    )
+    domain = models.CharField(
+        _("e-mail domain"),
+        max_length=253,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+                _("Enter a domain such as vasby.se, without @ or spaces."),
+            )
+        ],
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("e-mail domain")
+        verbose_name_plural = _("e-mail domains")
+
+    def __str__(self):
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower()
+        super().save(*args, **kwargs)

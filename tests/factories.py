@@ -1,0 +1,64 @@
+"""Shared factories. The register (counties, municipalities) is reference data
+loaded for the whole test session, so tests look municipalities up by code
+rather than creating them."""
+
+import factory
+from allauth.account.models import EmailAddress
+
+from accounts.models import StaffRole, User
+from municipalities.models import Municipality
+from networks.models import Organizer
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def municipality(code: str) -> Municipality:
+    return Municipality.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.se")
+    name = factory.Faker("name", locale="sv_SE")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        # Users are verified unless a test says verified=False (allauth blocks login otherwise).
+        if create and extracted is not False:
+            EmailAddress.objects.update_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
+        if create:
+            self.save()
+
+
+class OrganizerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organizer
+
+    name = factory.Sequence(lambda n: f"Organiser {n}")
+    short_name = factory.Sequence(lambda n: f"ORG{n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+
+
+class StaffRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffRole
+
+    user = factory.SubFactory(UserFactory)
+    organizer = factory.SubFactory(OrganizerFactory)
+    role = StaffRole.Role.NETWORK_LEAD
+
+
+def staff(role=StaffRole.Role.NETWORK_LEAD, organizer=None, **user_kwargs) -> User:
+    user = UserFactory(**user_kwargs)
+    StaffRoleFactory(user=user, organizer=organizer or OrganizerFactory(), role=role)
+    return user
+
+
+def representative(code: str = "0114", **user_kwargs) -> User:
+    return UserFactory(municipality=municipality(code), municipality_link_source=User.LinkSource.GRANTED, **user_kwargs)
