@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -119,16 +120,16 @@ class Municipality(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        if self.organisation_number:
-            self.organisation_number = normalise_orgnr(self.organisation_number)
-
     def save(self, *args, **kwargs):
         if self.organisation_number:
             self.organisation_number = normalise_orgnr(self.organisation_number)
             if not self.peppol_id:
                 self.peppol_id = f"0007:{self.organisation_number}"
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.organisation_number:
+            self.organisation_number = normalise_orgnr(self.organisation_number)
 
     @property
     def organisation_number_display(self) -> str:
@@ -179,3 +180,45 @@ class MunicipalityDomain(models.Model):
     def save(self, *args, **kwargs):
         self.domain = self.domain.strip().lower()
         super().save(*args, **kwargs)
+
+
+class RegisterImport(models.Model):
+    """An uploaded CSV of register facts, kept as text so nothing is lost between preview and apply."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        APPLIED = "applied", _("Applied")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    content = models.TextField(_("content"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rows_applied = models.PositiveIntegerField(_("rows applied"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rows with errors"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+
+    def __str__(self):
+        return self.filename or f"#{self.pk}"
