@@ -1,0 +1,159 @@
+"""Demo data for the embedded installation (``python manage.py seed_demo``).
+
+Uses the seed documents' facts with placeholder contacts (@example.se). Every
+function is idempotent: running the command again updates, never duplicates.
+Later issues extend ``seed_demo`` with the seed networks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from accounts.models import StaffRole, User
+from core.audit import acting_as
+from municipalities.models import Municipality, MunicipalityDomain
+from networks.models import Organizer
+
+Role = StaffRole.Role
+
+ORGANIZERS = [
+    {
+        "slug": "skr",
+        "name": "Sveriges Kommuner och Regioner",
+        "short_name": "SKR",
+        # SKL became SKR in 2019: same legal person, organisation number and invoice series.
+        "former_names": "Sveriges Kommuner och Landsting (SKL)",
+        "organisation_number": "2220000315",
+        "vat_number": "SE222000031501",
+        "street_address": "Hornsgatan 20",
+        "postal_code": "118 82",
+        "city": "Stockholm",
+        "website": "https://skr.se",
+        "invoice_number_prefix": "SKR",
+    },
+    {
+        "slug": "rka",
+        "name": "Rådet för främjande av kommunala analyser",
+        "short_name": "RKA",
+        "website": "https://www.rka.nu",
+        "invoice_number_prefix": "RKA",
+    },
+    {
+        "slug": "ksl",
+        "name": "Kommunförbundet Stockholms Län",
+        "short_name": "KSL",
+        "city": "Stockholm",
+        "invoice_number_prefix": "KSL",
+    },
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    name: str
+    title: str
+    roles: tuple[tuple[str, str], ...] = ()  # (organizer slug, role)
+    municipality_code: str | None = None
+    superuser: bool = False
+    description: str = ""
+
+
+DEMO_USERS = [
+    DemoUser(
+        "projektledare@example.se",
+        "Petra Projektledare",
+        "Projektledare",
+        roles=(("skr", Role.NETWORK_LEAD),),
+        description="Projektledare (arrangör) på SKR",
+    ),
+    DemoUser(
+        "projektledare.ksl@example.se",
+        "Kalle Kommunförbund",
+        "Projektledare",
+        roles=(("ksl", Role.NETWORK_LEAD),),
+        description="Projektledare (arrangör) på KSL – ser bara KSL:s data",
+    ),
+    DemoUser(
+        "ekonomi@example.se",
+        "Eva Ekonomi",
+        "Ekonom",
+        roles=(("skr", Role.FINANCE),),
+        description="Ekonomi på SKR",
+    ),
+    DemoUser(
+        "administrator@example.se",
+        "Adam Administratör",
+        "Administratör",
+        roles=(("skr", Role.ADMINISTRATOR), ("rka", Role.ADMINISTRATOR)),
+        description="Administratör på SKR och RKA",
+    ),
+    DemoUser(
+        "system@example.se",
+        "Sara Systemadministratör",
+        "Systemförvaltare",
+        superuser=True,
+        description="Systemadministratör (ser allt, Django-admin)",
+    ),
+    DemoUser(
+        "anna.andersson@upplandsvasby.example.se",
+        "Anna Andersson",
+        "Kommunstrateg",
+        municipality_code="0114",
+        description="Kommunrepresentant för Upplands Väsby",
+    ),
+]
+
+# Demo e-mail domains (<kommun>.example.se): a verified address on one links the user.
+DEMO_DOMAINS = {"0114": "upplandsvasby.example.se", "0582": "soderkoping.example.se", "2580": "lulea.example.se"}
+
+
+@transaction.atomic
+def seed_organizers() -> dict[str, Organizer]:
+    organizers = {}
+    for data in ORGANIZERS:
+        values = dict(data)
+        slug = values.pop("slug")
+        organizer, _ = Organizer.objects.update_or_create(slug=slug, defaults=values)
+        organizers[slug] = organizer
+    return organizers
+
+
+@transaction.atomic
+def seed_domains() -> None:
+    for code, domain in DEMO_DOMAINS.items():
+        municipality = Municipality.objects.get(code=code)
+        MunicipalityDomain.objects.update_or_create(
+            domain=domain, defaults={"municipality": municipality, "is_demo": True}
+        )
+
+
+@transaction.atomic
+def seed_users(*, password: str, organizers: dict[str, Organizer]) -> list[tuple[DemoUser, User]]:
+    seeded = []
+    for spec in DEMO_USERS:
+        user = User.objects.filter(email=spec.email).first() or User(email=spec.email)
+        user.name, user.title = spec.name, spec.title
+        # Django's admin site is for system and organiser administrators only.
+        user.is_staff = spec.superuser or any(role == Role.ADMINISTRATOR for _slug, role in spec.roles)
+        user.is_superuser = spec.superuser
+        if spec.municipality_code:
+            user.municipality = Municipality.objects.get(code=spec.municipality_code)
+            user.municipality_link_source = User.LinkSource.DOMAIN
+        user.set_password(password)
+        user.save()
+        EmailAddress.objects.update_or_create(user=user, email=spec.email, defaults={"verified": True, "primary": True})
+        for slug, role in spec.roles:
+            StaffRole.objects.get_or_create(user=user, organizer=organizers[slug], role=role)
+        seeded.append((spec, user))
+    return seeded
+
+
+def seed_all(*, password: str) -> list[tuple[DemoUser, User]]:
+    with acting_as(None):
+        organizers = seed_organizers()
+        seed_domains()
+        return seed_users(password=password, organizers=organizers)
