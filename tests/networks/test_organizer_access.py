@@ -16,7 +16,7 @@ def two_organizers():
 
 
 def test_organizer_list_shows_only_own_organizers(client, two_organizers):
-    x, y = two_organizers
+    x, _y = two_organizers
     client.force_login(staff(Role.NETWORK_LEAD, organizer=x))
     response = client.get(reverse("networks:organizer_list"))
     assert response.status_code == 200
