@@ -73,8 +73,14 @@ def env_origins(name: str, default: list[str], *, environ_=None) -> list[str]:
     origins = env_list(name, default, environ_=environ_)
     for origin in origins:
         parts = urlsplit(origin)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise EnvError(name, f"{origin!r} is not an origin such as https://example.se")
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.fragment
+        ):
+            raise EnvError(name, f"{origin!r} is not an origin such as https://example.se (scheme and host only)")
     return origins
 
 

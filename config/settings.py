@@ -36,6 +36,8 @@ if SECRET_KEY is None:
             '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))")'
         )
     SECRET_KEY = _DEV_SECRET_KEY
+elif SECRET_KEY == _DEV_SECRET_KEY and not DEBUG:
+    raise ImproperlyConfigured("Environment variable SECRET_KEY: the development key is not allowed when DEBUG is off")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS", [])
