@@ -1,0 +1,121 @@
+"""Every page renders in Swedish: lang="sv", and no English source string shows through.
+
+The pages are enumerated from the URL resolver (every pattern without arguments,
+plus the object pages of this issue), so a new page is checked the day it is added.
+"""
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import StaffRole
+from tests.factories import OrganizerFactory, UserFactory, representative, staff
+
+PO_FILE = Path(settings.BASE_DIR) / "locale" / "sv" / "LC_MESSAGES" / "django.po"
+SKIP_PREFIXES = ("admin/", "healthz/", "i18n/", "static/", "media/")
+
+
+def test_swedish_catalogue_is_complete():
+    catalogue = polib.pofile(str(PO_FILE))
+    untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+    assert untranslated == [] and fuzzy == []
+
+
+def test_compiled_catalogue_is_up_to_date():
+    mo = PO_FILE.with_suffix(".mo")
+    compiled = {entry.msgid: entry.msgstr for entry in polib.mofile(str(mo)) if entry.msgid}
+    source = {entry.msgid: entry.msgstr for entry in polib.pofile(str(PO_FILE)).translated_entries()}
+    assert compiled == source, "run `make messages` to recompile locale/sv/LC_MESSAGES/django.mo"
+
+
+def _english_msgids() -> set[str]:
+    catalogue = polib.pofile(str(PO_FILE))
+    return {
+        entry.msgid
+        for entry in catalogue.translated_entries()
+        if entry.msgid != entry.msgstr and len(entry.msgid) > 3 and "%" not in entry.msgid and "{" not in entry.msgid
+    }
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.chunks: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        for name, value in attrs:
+            if name in ("aria-label", "title", "placeholder", "alt") and value:
+                self.chunks.append(value.strip())
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.chunks.append(" ".join(data.split()))
+
+
+def _visible_text(html: str) -> list[str]:
+    parser = _Text()
+    parser.feed(html)
+    return parser.chunks
+
+
+def _plain_urls(resolver: URLResolver | None = None, prefix: str = "") -> list[str]:
+    urls = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(pattern.pattern)
+        if route.startswith(SKIP_PREFIXES):
+            continue
+        if isinstance(pattern, URLResolver):
+            urls += _plain_urls(pattern, route)
+        elif isinstance(pattern, URLPattern) and not pattern.pattern.regex.groups:
+            path = "/" + route.lstrip("^").rstrip("$").replace("\\Z", "")
+            if not any(ch in path for ch in "()[]?*+\\"):
+                urls.append(path)
+    return sorted(set(urls))
+
+
+def _users():
+    organizer = OrganizerFactory(slug="skr-test")
+    return {
+        "anonymous": None,
+        "representative": representative("0114"),
+        "network_lead": staff(StaffRole.Role.NETWORK_LEAD, organizer=organizer),
+        "administrator": staff(StaffRole.Role.ADMINISTRATOR, organizer=organizer),
+        "superuser": UserFactory(is_superuser=True, is_staff=True),
+    }
+
+
+@pytest.mark.django_db
+def test_every_page_renders_in_swedish(client):
+    english = _english_msgids()
+    users = _users()
+    extra = ["/arrangorer/skr-test/", "/kommuner/0114/", "/finns-inte/"]
+    problems, rendered = [], 0
+    for who, user in users.items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for url in _plain_urls() + extra:
+            response = client.get(url)
+            if response.status_code in (301, 302, 405) or not response.get("Content-Type", "").startswith("text/html"):
+                continue
+            rendered += 1
+            html = response.content.decode()
+            if '<html lang="sv">' not in html:
+                problems.append((who, url, "lang is not sv"))
+            leaked = sorted(chunk for chunk in _visible_text(html) if chunk in english)
+            if leaked:
+                problems.append((who, url, leaked))
+    assert rendered > 20
+    assert problems == []
