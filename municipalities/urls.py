@@ -8,5 +8,8 @@ urlpatterns = [
     path("", views.municipality_list, name="list"),
     path("min-kommun/", views.my_municipality, name="mine"),
     path("import/", views.import_upload, name="import"),
+    path("import/<int:pk>/", views.import_preview, name="import_preview"),
+    path("import/<int:pk>/tillampa/", views.import_apply, name="import_apply"),
+    path("import/<int:pk>/avbryt/", views.import_cancel, name="import_cancel"),
     path("<str:code>/", views.municipality_detail, name="detail"),
 ]
