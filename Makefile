@@ -22,6 +22,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 venv: $(STAMP)
 
+# load_reference_data also registers the Celery beat schedule (idempotent).
 run: $(STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference_data
@@ -37,8 +38,9 @@ worker: $(STAMP)
 beat: $(STAMP)
 	$(BIN)/celery -A config beat --loglevel=INFO
 
+# PYTEST_ARGS passes extra options, e.g. make test PYTEST_ARGS="-x tests/test_settings.py"
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
