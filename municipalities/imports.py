@@ -117,6 +117,8 @@ def decode_upload(raw: bytes) -> tuple[str, str]:
             raise ImportFileError(
                 _("The file could not be read as text (UTF-8 or Windows-1252). Save it as CSV (UTF-8) and try again.")
             ) from None
+    if not text.strip():
+        raise ImportFileError(_("The file is empty."))
     if any(ord(char) < 32 and char not in "\t\r\n" for char in text):
         raise ImportFileError(_("The file does not look like a CSV text file. Save it as CSV (UTF-8) and try again."))
     return text, encoding
