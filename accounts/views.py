@@ -15,7 +15,7 @@ from accounts.models import User
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = ProfileForm(request.POST or None, instance=user)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your details were saved."))
@@ -48,7 +48,7 @@ def _linked_representatives():
 
 @roles.network_lead_required
 def representatives(request: HttpRequest) -> HttpResponse:
-    link_form = RepresentativeLinkForm(request.POST or None)
+    link_form = RepresentativeLinkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and link_form.is_valid():
         user = link_form.user
         try:
