@@ -32,6 +32,7 @@ SERVICE_VARIABLES = (
     "SECURE_SSL_REDIRECT",
     "CELERY_QUEUE",
     "CONN_MAX_AGE",
+    "TEST_DATABASE_NAME",
 )
 
 
@@ -228,6 +229,7 @@ print(json.dumps({
     "broker": settings.CELERY_BROKER_URL,
     "cache": settings.CACHES["default"]["BACKEND"],
     "engine": settings.DATABASES["default"]["ENGINE"],
+    "test_name": settings.DATABASES["default"].get("TEST", {}).get("NAME"),
     "email": settings.EMAIL_BACKEND,
     "ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", False),
     "redirect_exempt": getattr(settings, "SECURE_REDIRECT_EXEMPT", []),
@@ -317,3 +319,9 @@ def test_settings_local_plain_http_turns_redirect_off(tmp_path):
     result = start_settings(tmp_path, DEBUG="0", SECRET_KEY="a-test-only-key-" + "x" * 50, SECURE_SSL_REDIRECT="0")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["ssl_redirect"] is False
+
+
+def test_settings_test_database_name_from_environment(tmp_path):
+    result = start_settings(tmp_path, TEST_DATABASE_NAME="test_natverk_ci_1")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["test_name"] == "test_natverk_ci_1"
