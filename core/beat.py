@@ -66,18 +66,24 @@ def register_periodic_tasks() -> dict[str, int]:
             month_of_year=spec.month_of_year,
             timezone="Europe/Stockholm",
         )
-        _, created = PeriodicTask.objects.update_or_create(
-            name=spec.full_name,
-            defaults={
-                "task": spec.task,
-                "crontab": crontab,
-                "interval": None,
-                "kwargs": json.dumps(spec.kwargs, sort_keys=True),
-                "description": spec.description,
-                "enabled": True,
-            },
-        )
-        counts["created" if created else "updated"] += 1
+        wanted = {
+            "task": spec.task,
+            "crontab": crontab,
+            "interval": None,
+            "kwargs": json.dumps(spec.kwargs, sort_keys=True),
+            "description": spec.description,
+            "enabled": True,
+        }
+        task = PeriodicTask.objects.filter(name=spec.full_name).first()
+        if task is None:
+            PeriodicTask.objects.create(name=spec.full_name, **wanted)
+            counts["created"] += 1
+        elif any(getattr(task, key) != value for key, value in wanted.items()):
+            # Saving marks the schedule as changed and makes beat reload it: only when it did change.
+            for key, value in wanted.items():
+                setattr(task, key, value)
+            task.save()
+            counts["updated"] += 1
     stale = PeriodicTask.objects.filter(name__startswith=PREFIX, enabled=True).exclude(
         name__in=[spec.full_name for spec in specs]
     )
