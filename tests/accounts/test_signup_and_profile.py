@@ -160,3 +160,7 @@ def test_admin_creates_user_by_email(client):
     )
     assert response.status_code == 302
     assert User.objects.get(email="ny.admin@example.se").check_password(PASSWORD)
+
+
+def test_signup_page_shows_personal_data_information(client):
+    assert 'id="signup-privacy"' in client.get(reverse("account_signup")).content.decode()
