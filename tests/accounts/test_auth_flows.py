@@ -161,3 +161,13 @@ def test_totp_activation_page_renders_after_reauthentication(client):
     html = response.content.decode()
     assert 'for="authenticator_secret"' in html and 'for="id_code"' in html
     assert "style=" not in html
+
+
+def test_password_reset_link_leads_to_new_password_form(client, mailoutbox):
+    UserFactory(email="anna@example.se")
+    client.post(reverse("account_reset_password"), {"email": "anna@example.se"})
+    path = re.search(r"https?://testserver(/konto/password/reset/key/\S+/)", mailoutbox[0].body).group(1)
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'for="id_password1"' in html and 'for="id_password2"' in html

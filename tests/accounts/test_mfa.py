@@ -81,3 +81,18 @@ def test_mfa_staff_login_asks_for_code_after_activation(client, mfa_required):
     assert client.session.get("_auth_user_id") is None
     html = client.get(reverse("mfa_authenticate")).content.decode()
     assert 'for="id_code"' in html
+
+
+def test_mfa_recovery_codes_page_renders_codes_with_label(client):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    user = staff(StaffRole.Role.NETWORK_LEAD)
+    TOTP.activate(user, generate_totp_secret())
+    RecoveryCodes.activate(user)
+    client.force_login(user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    response = client.get(reverse("mfa_view_recovery_codes"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'for="recovery_codes"' in html and "<textarea" in html
+    assert "style=" not in html
