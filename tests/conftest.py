@@ -67,6 +67,13 @@ def isolated_queue():
     app.conf.task_default_queue = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """The real hasher is slow on purpose; tests only need passwords to check."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """An empty cache per test (allauth keeps rate-limit counters there).
