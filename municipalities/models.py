@@ -141,6 +141,11 @@ class Municipality(models.Model):
             return self.organisation_number
 
     @property
+    def majority_parties_display(self) -> str:
+        """The parties as people write them: "M, KD, S" (stored ;-separated as in SKR's file)."""
+        return ", ".join(part.strip() for part in self.majority_parties.split(";") if part.strip())
+
+    @property
     def population_is_confirmed_source(self) -> bool:
         """False while the population is the shipped figure of unknown date (billing needs a confirmation)."""
         return self.population_source in (self.PopulationSource.KOLADA, self.PopulationSource.MANUAL)

@@ -1,5 +1,0 @@
-from allauth.account.adapter import DefaultAccountAdapter
-
-
-class AccountAdapter(DefaultAccountAdapter):
-    pass
