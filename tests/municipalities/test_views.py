@@ -134,7 +134,7 @@ def test_detail_shows_all_facts(client):
     assert "A2 Pendlingskommun nära storstad" in content
     assert "source and year unknown" in content
     assert "SKR, Styre i kommuner efter valet 2022, 2023-03-31" in content
-    assert "L;S;Väsbys Bästa" in content
+    assert "L, S, Väsbys Bästa" in content
     assert "vasby.example.se" in content
     assert "upplandsvasby.se" in content
     assert content.count("demodata") == 1
