@@ -233,6 +233,7 @@ print(json.dumps({
     "email": settings.EMAIL_BACKEND,
     "ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", False),
     "redirect_exempt": getattr(settings, "SECURE_REDIRECT_EXEMPT", []),
+    "mfa_for_staff": settings.MFA_REQUIRED_FOR_STAFF,
 }))
 """
 
@@ -289,6 +290,13 @@ def test_settings_without_variables_run_embedded(tmp_path):
     assert probe["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert probe["engine"] == "django.db.backends.sqlite3"
     assert probe["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert probe["mfa_for_staff"] is False  # the embedded demo says so on the login page
+
+
+def test_settings_production_require_mfa_for_staff(tmp_path):
+    result = start_settings(tmp_path, DEBUG="0", SECRET_KEY="x" * 60, SECURE_SSL_REDIRECT="0")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["mfa_for_staff"] is True
 
 
 def test_settings_with_redis_url_use_redis_for_celery_and_cache(tmp_path):
