@@ -42,7 +42,7 @@ def test_login_with_wrong_password_fails_with_swedish_error(client):
     assert response.status_code == 200
     assert _logged_in_user_id(client) is None
     html = response.content.decode()
-    assert "Epost-adressen och/eller lösenordet är felaktigt." in html
+    assert "E-postadressen och/eller lösenordet är felaktigt." in html
     assert 'role="alert"' in html
 
 
