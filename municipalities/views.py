@@ -91,7 +91,10 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("municipalities:import_preview", pk=pk)
     messages.success(
         request,
-        _("Import applied: %(applied)d rows changed, %(rejected)d rows with errors skipped, %(unchanged)d unchanged.")
+        _(
+            "Import applied. Rows changed: %(applied)d. Rows skipped because of errors: %(rejected)d. "
+            "Rows unchanged: %(unchanged)d."
+        )
         % {"applied": result.applied, "rejected": result.rejected, "unchanged": result.unchanged},
     )
     return redirect("municipalities:import_preview", pk=pk)

@@ -214,7 +214,7 @@ def test_upload_preview_apply_through_the_pages(client, admin_user):
     response = client.post(reverse("municipalities:import_apply", args=[register_import.pk]), follow=True)
 
     assert response.status_code == 200
-    assert "1 rows changed, 1 rows with errors skipped" in response.content.decode()
+    assert "Rows changed: 1. Rows skipped because of errors: 1." in response.content.decode()
     assert municipality("0115").invoice_email == "e@vallentuna.se"
     assert municipality("0115").history.first().history_user == admin_user
     assert municipality("0114").invoice_email == ""
