@@ -16,13 +16,10 @@ def navigation(request):
             items.append((_("Municipalities"), reverse("municipalities:list")))
         if roles.is_network_lead(user):
             items.append((_("Representatives"), reverse("accounts:representatives")))
-        if roles.is_administrator(user):
-            items.append((_("Import register data"), reverse("municipalities:import")))
         if user.is_staff:
             items.append((_("Admin"), reverse("admin:index")))
+    # The current page's item is the one whose URL is the longest prefix of the path.
     current = request.path
-    nav = [
-        {"label": label, "url": url, "active": url == current or (url != "/" and current.startswith(url))}
-        for label, url in items
-    ]
-    return {"nav_items": nav}
+    matches = [url for _label, url in items if url == current or (url != "/" and current.startswith(url))]
+    active = max(matches, key=len, default=None)
+    return {"nav_items": [{"label": label, "url": url, "active": url == active} for label, url in items]}

@@ -22,7 +22,8 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     form = MunicipalityFilterForm(request.GET or None)
     queryset = selectors.municipality_list(**form.filters()) if form.is_bound else selectors.municipality_list()
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "municipalities/list.html", {"form": form, "page": page})
+    context = {"form": form, "page": page, "can_import": roles.is_administrator(request.user)}
+    return render(request, "municipalities/list.html", context)
 
 
 @roles.staff_required
