@@ -7,12 +7,12 @@ session) creates or updates them and disables ours that are no longer listed.
 
 from __future__ import annotations
 
-import importlib
 import json
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db import transaction
+
+from core.discovery import app_modules
 
 PREFIX = "natverk: "
 
@@ -36,13 +36,7 @@ class PeriodicTaskSpec:
 
 def collect_specs() -> list[PeriodicTaskSpec]:
     specs: list[PeriodicTaskSpec] = []
-    for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.schedule")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.schedule":
-                raise
-            continue
+    for _config, module in app_modules("schedule"):
         specs.extend(getattr(module, "PERIODIC_TASKS", ()))
     names = [spec.name for spec in specs]
     duplicates = {name for name in names if names.count(name) > 1}

@@ -9,19 +9,11 @@ database is created and after every flush.
 
 from __future__ import annotations
 
-import importlib
-
-from django.apps import apps
+from core.discovery import app_modules
 
 
 def loaders():
-    for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.reference_data")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.reference_data":
-                raise
-            continue
+    for config, module in app_modules("reference_data"):
         yield config.label, module.load
 
 
