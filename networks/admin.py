@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -45,6 +46,8 @@ class OrganizerScopedAdminMixin:
 @admin.register(Organizer)
 class OrganizerAdmin(OrganizerScopedAdminMixin, SimpleHistoryAdmin):
     organizer_field = "pk"
+    # Addresses typed without a scheme are https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "short_name", "organisation_number", "invoice_number_prefix")
     search_fields = ("name", "short_name", "former_names", "organisation_number")
     prepopulated_fields = {"slug": ("short_name",)}
