@@ -171,3 +171,39 @@ def test_password_reset_link_leads_to_new_password_form(client, mailoutbox):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'for="id_password1"' in html and 'for="id_password2"' in html
+
+
+BAD_VALUES = {
+    "missing": "",
+    "wrong": "not-an-address",
+    "hostile": "<script>alert(1)</script>@example.se",
+    "huge": "a" * 10_000 + "@example.se",
+    "null byte": "a\x00b@example.se",
+}
+
+
+@pytest.mark.parametrize("value", BAD_VALUES.values(), ids=BAD_VALUES.keys())
+def test_login_bad_input_gives_form_errors_not_500(client, value):
+    response = client.post("/konto/login/", {"login": value, "password": value})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("value", BAD_VALUES.values(), ids=BAD_VALUES.keys())
+def test_password_reset_bad_input_gives_form_errors_not_500(client, mailoutbox, value):
+    response = client.post("/konto/password/reset/", {"email": value})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("value", BAD_VALUES.values(), ids=BAD_VALUES.keys())
+def test_password_change_bad_input_gives_form_errors_not_500(client, value):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post("/konto/password/change/", {"oldpassword": value, "password1": value, "password2": value})
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
