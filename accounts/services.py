@@ -15,6 +15,9 @@ from accounts.models import User
 from core.audit import acting_as
 from municipalities.models import Municipality, MunicipalityDomain
 
+# The fields that make up a user's municipality link.
+LINK_FIELDS = ["municipality", "municipality_link_source", "municipality_linked_by", "municipality_linked_at"]
+
 
 class RepresentativeLinkError(Exception):
     """A link that would silently move a representative to another municipality."""
@@ -36,15 +39,7 @@ def _link(*, user: User, municipality: Municipality, actor: User | None, source:
     user.municipality_linked_by = actor
     user.municipality_linked_at = timezone.now()
     user.requested_municipality = None
-    user.save(
-        update_fields=[
-            "municipality",
-            "municipality_link_source",
-            "municipality_linked_by",
-            "municipality_linked_at",
-            "requested_municipality",
-        ]
-    )
+    user.save(update_fields=[*LINK_FIELDS, "requested_municipality"])
     return user
 
 
@@ -79,14 +74,7 @@ def representative_unlink(*, user: User, actor: User | None) -> User:
     user.municipality_linked_by = None
     user.municipality_linked_at = None
     with acting_as(actor):
-        user.save(
-            update_fields=[
-                "municipality",
-                "municipality_link_source",
-                "municipality_linked_by",
-                "municipality_linked_at",
-            ]
-        )
+        user.save(update_fields=LINK_FIELDS)
     return user
 
 
