@@ -7,10 +7,13 @@ from accounts import roles
 def navigation(request):
     """The main navigation: each role sees what it may use, and nothing else."""
     user = getattr(request, "user", None)
-    items = [(_("Start"), reverse("portal:home"))]
+    items = [(_("Start"), reverse("portal:home")), (_("Networks"), reverse("portal:catalogue"))]
     if user is not None and user.is_authenticated:
         if roles.is_representative(user):
+            items.append((_("Our applications"), reverse("applications:mine")))
             items.append((_("My municipality"), reverse("municipalities:mine")))
+        if roles.is_network_lead(user):
+            items.append((_("My networks"), reverse("leads:network_list")))
         if roles.is_staff_member(user):
             items.append((_("Organisers"), reverse("networks:organizer_list")))
             items.append((_("Municipalities"), reverse("municipalities:list")))

@@ -1,1 +1,204 @@
-# Models arrive with the issue that builds this app.
+from django.conf import settings
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import history
+from municipalities.models import validate_orgnr
+
+
+class Application(models.Model):
+    """A municipality's intresseanmälan to one network (one per municipality and network)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    network = models.ForeignKey("networks.Network", on_delete=models.PROTECT, related_name="applications")
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    motivation = models.TextField(_("why the municipality wants to join"), blank=True)
+    # Nulägesanalys och problembeskrivning, structured.
+    problem_area = models.CharField(_("area"), max_length=200, blank=True)
+    current_state = models.TextField(_("current state"), blank=True)
+    problem = models.TextField(_("problem"), blank=True)
+    goal = models.TextField(_("goal"), blank=True)
+
+    # Invoice details (prefilled from the register, offered back to it).
+    invoice_orgnr = models.CharField(_("organisation number"), max_length=11, blank=True, validators=[validate_orgnr])
+    invoice_email = models.EmailField(_("invoice e-mail"), blank=True)
+    invoice_address = models.TextField(_("invoice address"), blank=True)
+    buyer_reference = models.CharField(_("your reference"), max_length=100, blank=True)
+    peppol_id = models.CharField(
+        _("PEPPOL participant id"),
+        max_length=50,
+        blank=True,
+        validators=[
+            RegexValidator(r"^0007:\d{10}$", _("Use the form 0007:NNNNNNNNNN (0007 and the organisation number)."))
+        ],
+    )
+    update_register = models.BooleanField(
+        _("also save the invoice details in the municipality register"), default=False
+    )
+
+    version = models.PositiveIntegerField(_("submitted version"), default=0)
+    submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["network", "municipality__name"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "municipality"], name="unique_application_per_municipality"),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} – {self.network}"
+
+
+class ApplicationCommitment(models.Model):
+    """The municipality's confirmation of one of the network's commitments, with its details."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="commitments")
+    commitment = models.ForeignKey("networks.NetworkCommitment", on_delete=models.PROTECT, related_name="+")
+    confirmed = models.BooleanField(_("confirmed"), default=False)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_reference = models.CharField(_("reference number (diarienummer)"), max_length=100, blank=True)
+    decision_pending = models.BooleanField(_("decision expected"), default=False)
+    expected_date = models.DateField(_("decision expected on"), null=True, blank=True)
+    details = models.TextField(_("details"), blank=True, help_text=_("E.g. the names in the steering group."))
+
+    history = history()
+
+    class Meta:
+        ordering = ["application", "commitment__order", "commitment__pk"]
+        verbose_name = _("commitment in the application")
+        verbose_name_plural = _("commitments in the application")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "commitment"], name="unique_application_commitment"),
+        ]
+
+    def __str__(self):
+        return str(self.commitment)
+
+
+class ProposedParticipant(models.Model):
+    """A person the municipality proposes to take part (name, e-mail, title, role)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="participants")
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("e-mail"))
+    title = models.CharField(_("job title"), max_length=150, blank=True)
+    role = models.CharField(_("role in the network"), max_length=150, blank=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["application", "pk"]
+        verbose_name = _("proposed participant")
+        verbose_name_plural = _("proposed participants")
+
+    def __str__(self):
+        return self.name
+
+
+def private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+def attachment_path(instance, filename):
+    # The stored name never comes from the user; the original name is kept in a field.
+    return f"applications/{instance.application_id}/{instance.token}"
+
+
+class ApplicationAttachment(models.Model):
+    """A file attached to an application (PDF, DOCX, ODT, XLSX up to 10 MB), stored privately."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class ApplicationVersion(models.Model):
+    """What was submitted, as it was: one immutable snapshot per submission."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField(_("content"))
+
+    class Meta:
+        ordering = ["application", "number"]
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="unique_application_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.application} v{self.number}"
+
+
+class Review(models.Model):
+    """One reviewer's score of one application on one criterion; no score means "ej bedömd"."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    criterion = models.ForeignKey("networks.ReviewCriterion", on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    score = models.PositiveSmallIntegerField(
+        _("score"), null=True, blank=True, validators=[MaxValueValidator(5)], help_text=_("0–5; empty = not assessed")
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["application", "criterion__order", "reviewer"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "criterion", "reviewer"], name="unique_review"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__lte=5), name="review_score_0_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} / {self.criterion}: {self.score}"

@@ -15,6 +15,9 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("kommuner/", include("municipalities.urls")),
     path("arrangorer/", include("networks.urls")),
+    path("projektledare/", include("networks.lead_urls")),
+    path("projektledare/", include("applications.review_urls")),
+    path("", include("applications.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -56,3 +56,13 @@ def export_for_user(user) -> dict[str, list[dict]]:
 
 def _plain(value):
     return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+
+
+register(
+    PersonalData(
+        model="core.SentEmail",
+        fields=("recipient",),
+        purpose="Proof that a receipt, reminder or invoice e-mail was sent, so it is never sent twice.",
+        retention="As long as the occasion it records (application, meeting, invoice) is kept.",
+    )
+)

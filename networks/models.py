@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import history
@@ -71,3 +73,245 @@ class Organizer(models.Model):
         if self.organisation_number:
             self.organisation_number = normalise_orgnr(self.organisation_number)
         super().save(*args, **kwargs)
+
+
+class Network(models.Model):
+    """One invitation and its cohort of municipalities (a nätverk)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for applications")
+        SELECTION = "selection", _("Selection")
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+        ARCHIVED = "archived", _("Archived")
+
+    class Eligibility(models.TextChoices):
+        MUNICIPALITIES = "municipalities", _("Municipalities")
+        REGIONS = "regions", _("Regions")
+        BOTH = "both", _("Municipalities and regions")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("address name"), max_length=80, unique=True, help_text=_("Part of the address: /natverk/<address name>/")
+    )
+    organizer = models.ForeignKey(
+        Organizer,
+        verbose_name=_("invoicing organiser"),
+        on_delete=models.PROTECT,
+        related_name="networks",
+    )
+    co_organizers = models.ManyToManyField(
+        Organizer, verbose_name=_("co-organisers"), blank=True, related_name="co_organized_networks"
+    )
+    previous_cohort = models.ForeignKey(
+        "self",
+        verbose_name=_("previous cohort"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="later_cohorts",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    # The invitation's texts (Markdown, rendered sanitised).
+    summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences for the catalogue."))
+    background = models.TextField(_("background"), blank=True)
+    purpose = models.TextField(_("purpose and goals"), blank=True)
+    working_forms = models.TextField(_("working forms"), blank=True)
+    timetable_note = models.TextField(
+        _("timetable note"), blank=True, help_text=_("Shown under Timetable, e.g. the plan before meetings are dated.")
+    )
+    cost_note = models.TextField(
+        _("cost note"), blank=True, help_text=_("Shown under Cost, e.g. that travel is paid by the municipality.")
+    )
+    selection_process = models.TextField(_("selection process"), blank=True)
+    application_requirements = models.TextField(_("what the application must contain"), blank=True)
+    contact_text = models.TextField(_("information and contact"), blank=True)
+
+    period_start = models.DateField(_("start"), null=True, blank=True)
+    period_end = models.DateField(_("end"), null=True, blank=True)
+    period_text = models.CharField(
+        _("period as text"), max_length=200, blank=True, help_text=_("E.g. “Autumn 2021 to spring 2023”.")
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("places"), default=10)
+    applications_open_at = models.DateTimeField(_("applications open"), null=True, blank=True)
+    application_deadline = models.DateTimeField(_("application deadline"), null=True, blank=True)
+    eligibility = models.CharField(
+        _("who may apply"), max_length=20, choices=Eligibility.choices, default=Eligibility.MUNICIPALITIES
+    )
+    participants_min = models.PositiveSmallIntegerField(
+        _("participants per municipality, at least"), null=True, blank=True
+    )
+    participants_max = models.PositiveSmallIntegerField(
+        _("participants per municipality, at most"), null=True, blank=True
+    )
+    requires_problem_description = models.BooleanField(
+        _("requires a current-state analysis and problem description"), default=False
+    )
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = history(m2m_fields=[co_organizers])
+
+    class Meta:
+        ordering = ["-application_deadline", "title"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(participants_min__isnull=True)
+                | models.Q(participants_max__isnull=True)
+                | models.Q(participants_min__lte=models.F("participants_max")),
+                name="network_participants_min_le_max",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_start__isnull=True)
+                | models.Q(period_end__isnull=True)
+                | models.Q(period_start__lte=models.F("period_end")),
+                name="network_period_start_le_end",
+            ),
+            models.CheckConstraint(condition=models.Q(capacity__gte=1), name="network_capacity_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def accepts_applications(self, at=None) -> bool:
+        """Open for applications at ``at`` (now): status open, opened and not past the deadline."""
+        at = at or timezone.now()
+        if self.status != self.Status.OPEN:
+            return False
+        if self.applications_open_at and at < self.applications_open_at:
+            return False
+        return not (self.application_deadline and at > self.application_deadline)
+
+    def accepts_municipality(self, municipality) -> bool:
+        if self.eligibility == self.Eligibility.BOTH:
+            return True
+        wanted = "kommun" if self.eligibility == self.Eligibility.MUNICIPALITIES else "region"
+        return municipality.kind == wanted
+
+
+class NetworkContact(models.Model):
+    """A person to contact about the network (usually its leads), shown on the invitation."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=150)
+    role = models.CharField(_("role"), max_length=150, blank=True, help_text=_("E.g. project leader."))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="network_contacts",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["network", "order", "pk"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return self.name
+
+
+class NetworkCommitment(models.Model):
+    """Something a participating municipality must commit to (utfästelse)."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("Leadership decision")
+        STEERING_GROUP = "steering_group", _("Steering group")
+        CONTACT_PERSON = "contact_person", _("Contact person")
+        WORKING_GROUP = "working_group", _("Working group")
+        PROJECT_GROUP = "project_group", _("Local project group")
+        TIME = "time", _("Time set aside")
+        OTHER = "other", _("Other")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="commitments")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("commitment"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["network", "order", "pk"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+
+    def __str__(self):
+        return self.title
+
+
+class NetworkParticipantRole(models.Model):
+    """A role the network wants among each municipality's participants (e.g. ekonomi, HR)."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="participant_roles")
+    title = models.CharField(_("role"), max_length=150)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["network", "order", "pk"]
+        verbose_name = _("participant role")
+        verbose_name_plural = _("participant roles")
+        constraints = [models.UniqueConstraint(fields=["network", "title"], name="unique_network_participant_role")]
+
+    def __str__(self):
+        return self.title
+
+
+class ReviewCriterion(models.Model):
+    """What the network's leads score each application on (0–5)."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="review_criteria")
+    title = models.CharField(_("criterion"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["network", "order", "pk"]
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
+
+    def __str__(self):
+        return self.title
+
+
+class Membership(models.Model):
+    """A municipality taking part in a network (created by a decision, or directly)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        LEFT = "left", _("Left the network")
+
+    class Source(models.TextChoices):
+        DECISION = "decision", _("Selection decision")
+        DIRECT = "direct", _("Direct invitation")
+
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="memberships")
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.PROTECT, related_name="memberships"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    source = models.CharField(_("how it began"), max_length=10, choices=Source.choices, default=Source.DECISION)
+    started_on = models.DateField(_("started"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["network", "municipality__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "municipality"], name="unique_membership"),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} – {self.network}"

@@ -6,4 +6,6 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("natverk/", views.catalogue, name="catalogue"),
+    path("natverk/<slug:slug>/", views.invitation, name="invitation"),
 ]

@@ -2,12 +2,16 @@
 loaded for the whole test session, so tests look municipalities up by code
 rather than creating them."""
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from accounts.models import StaffRole, User
+from applications.models import Application
 from municipalities.models import Municipality
-from networks.models import Organizer
+from networks.models import Network, NetworkCommitment, Organizer, ReviewCriterion
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -62,3 +66,48 @@ def staff(role=StaffRole.Role.NETWORK_LEAD, organizer=None, **user_kwargs) -> Us
 
 def representative(code: str = "0114", **user_kwargs) -> User:
     return UserFactory(municipality=municipality(code), municipality_link_source=User.LinkSource.GRANTED, **user_kwargs)
+
+
+class NetworkFactory(factory.django.DjangoModelFactory):
+    """An open network of ``organizer`` whose deadline is two weeks away."""
+
+    class Meta:
+        model = Network
+
+    title = factory.Sequence(lambda n: f"Nätverk {n}")
+    slug = factory.Sequence(lambda n: f"natverk-{n}")
+    organizer = factory.SubFactory(OrganizerFactory)
+    status = Network.Status.OPEN
+    summary = "Ett nätverk för kommuner."
+    capacity = 10
+    applications_open_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=7))
+    application_deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+
+
+class NetworkCommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NetworkCommitment
+
+    network = factory.SubFactory(NetworkFactory)
+    kind = NetworkCommitment.Kind.DECISION
+    title = "Kommunledningsbeslut om deltagande före start"
+
+
+class ReviewCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewCriterion
+
+    network = factory.SubFactory(NetworkFactory)
+    title = factory.Sequence(lambda n: f"Kriterium {n}")
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A draft application of municipality 0114 (Upplands Väsby) unless told otherwise."""
+
+    class Meta:
+        model = Application
+
+    network = factory.SubFactory(NetworkFactory)
+    municipality = factory.LazyFunction(lambda: municipality("0114"))
+    created_by = factory.SubFactory(UserFactory)
+    motivation = "Vi vill utveckla vår styrning."

@@ -12,26 +12,35 @@ def nav_urls(client, path="/"):
     return [item["url"] for item in client.get(path).context["nav_items"]]
 
 
-def test_navigation_anonymous_sees_only_start(client):
-    assert nav_urls(client) == ["/"]
+PUBLIC = ["/", "/natverk/"]
+
+
+def test_navigation_anonymous_sees_start_and_networks(client):
+    assert nav_urls(client) == PUBLIC
 
 
 def test_navigation_representative_sees_own_municipality_only(client):
     client.force_login(representative("0114"))
-    assert nav_urls(client) == ["/", reverse("municipalities:mine")]
+    assert nav_urls(client) == [*PUBLIC, reverse("applications:mine"), reverse("municipalities:mine")]
 
 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.NETWORK_LEAD, ["networks:organizer_list", "municipalities:list", "accounts:representatives"]),
+        (
+            Role.NETWORK_LEAD,
+            ["leads:network_list", "networks:organizer_list", "municipalities:list", "accounts:representatives"],
+        ),
         (Role.FINANCE, ["networks:organizer_list", "municipalities:list"]),
-        (Role.ADMINISTRATOR, ["networks:organizer_list", "municipalities:list", "accounts:representatives"]),
+        (
+            Role.ADMINISTRATOR,
+            ["leads:network_list", "networks:organizer_list", "municipalities:list", "accounts:representatives"],
+        ),
     ],
 )
 def test_navigation_staff_see_what_their_role_may_use(client, role, expected):
     client.force_login(staff(role, organizer=OrganizerFactory()))
-    assert nav_urls(client) == ["/", *[reverse(name) for name in expected]]
+    assert nav_urls(client) == [*PUBLIC, *[reverse(name) for name in expected]]
 
 
 def test_navigation_admin_site_only_for_admin_site_users(client):
