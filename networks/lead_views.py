@@ -1,10 +1,110 @@
+"""The network leads' pages: their networks, the invitation editor, preview, overview and status."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts import roles
-from networks.permissions import networks_led_by
+from networks import services
+from networks.forms import NetworkForm, StatusForm, part_formsets
+from networks.models import Network
+from networks.permissions import network_for_lead_or_404
+from networks.selectors import network_for_lead_with_parts_or_404, network_overview_counts, networks_for_lead_list
 
 
 @roles.network_lead_required
 def network_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "networks/lead/network_list.html", {"networks": networks_led_by(request.user)})
+    networks = networks_for_lead_list(user=request.user)
+    return render(request, "networks/lead/network_list.html", {"networks": networks})
+
+
+def _edit(request: HttpRequest, network: Network) -> HttpResponse:
+    """The invitation editor, for a new network (no pk) and an existing one alike."""
+    saved_slug = network.slug  # the form may change the instance's slug to something unusable in a URL
+    data = request.POST if request.method == "POST" else None
+    form = NetworkForm(data=data, instance=network, user=request.user)
+    formsets = part_formsets(data=data, instance=network)
+    # Validate every formset (a list, not a short-circuiting generator) so all errors show at once.
+    valid = data is not None and all([form.is_valid()] + [formset.is_valid() for _heading, formset in formsets])
+    if valid:
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "co_organizers"}
+        try:
+            with transaction.atomic():
+                if network.pk:
+                    network = services.network_update(
+                        actor=request.user, network=network, co_organizers=form.cleaned_data["co_organizers"], **fields
+                    )
+                else:
+                    network = services.network_create(
+                        actor=request.user, co_organizers=form.cleaned_data["co_organizers"], **fields
+                    )
+                services.network_save_parts(
+                    actor=request.user, network=network, formsets=[formset for _heading, formset in formsets]
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The network was saved."))
+            return redirect("leads:network_overview", slug=network.slug)
+    return render(
+        request,
+        "networks/lead/network_form.html",
+        {"network": network, "saved_slug": saved_slug, "form": form, "formsets": formsets},
+    )
+
+
+@roles.network_lead_required
+def network_create(request: HttpRequest) -> HttpResponse:
+    return _edit(request, Network())
+
+
+@roles.network_lead_required
+def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    return _edit(request, network_for_lead_or_404(request.user, slug))
+
+
+@roles.network_lead_required
+def network_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    network = network_for_lead_with_parts_or_404(user=request.user, slug=slug)
+    return render(request, "networks/lead/network_preview.html", {"network": network})
+
+
+@roles.network_lead_required
+def network_overview(request: HttpRequest, slug: str) -> HttpResponse:
+    network = network_for_lead_with_parts_or_404(user=request.user, slug=slug)
+    context = {
+        "network": network,
+        "counts": network_overview_counts(network=network),
+        "next_statuses": [Network.Status(s) for s in services.ALLOWED_TRANSITIONS[network.status]],
+    }
+    return render(request, "networks/lead/network_overview.html", context)
+
+
+@require_POST
+@roles.network_lead_required
+def network_status(request: HttpRequest, slug: str) -> HttpResponse:
+    network = network_for_lead_or_404(request.user, slug)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status."))
+        return redirect("leads:network_overview", slug=network.slug)
+    status = form.cleaned_data["status"]
+    try:
+        if status == Network.Status.OPEN:
+            network = services.network_open_applications(actor=request.user, network=network)
+        elif status == Network.Status.SELECTION:
+            network = services.network_close_applications(actor=request.user, network=network)
+        else:
+            network = services.network_set_status(actor=request.user, network=network, status=status)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The network’s status is now “%(status)s”.") % {"status": network.get_status_display()}
+        )
+    return redirect("leads:network_overview", slug=network.slug)

@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts import roles
+from networks.selectors import public_catalogue, public_invitation_or_404
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -16,15 +17,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
-    from networks.permissions import public_networks
-
-    return render(request, "portal/catalogue.html", {"networks": public_networks()})
+    """The public list of networks, those accepting applications first."""
+    return render(request, "portal/catalogue.html", {"networks": public_catalogue()})
 
 
 def invitation(request: HttpRequest, slug: str) -> HttpResponse:
-    from django.shortcuts import get_object_or_404
-
-    from networks.permissions import public_networks
-
-    network = get_object_or_404(public_networks(), slug=slug)
-    return render(request, "portal/invitation.html", {"network": network})
+    """A network's public invitation; drafts and archived networks do not exist here (leads preview them)."""
+    return render(request, "portal/invitation.html", {"network": public_invitation_or_404(slug=slug)})
