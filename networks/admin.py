@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import roles
-from networks.models import Organizer
+from networks.models import (
+    Network,
+    NetworkCommitment,
+    NetworkContact,
+    NetworkParticipantRole,
+    Organizer,
+    ReviewCriterion,
+)
 
 
 class OrganizerScopedAdminMixin:
@@ -59,3 +66,107 @@ class OrganizerAdmin(OrganizerScopedAdminMixin, SimpleHistoryAdmin):
         ),
         (_("Contact"), {"fields": ("street_address", "postal_code", "city", "email", "phone", "website")}),
     )
+
+
+class NetworkPartInline(admin.TabularInline):
+    """A part of a network's invitation; editable by whoever may change the network."""
+
+    extra = 0
+
+    def _allowed(self, request, obj) -> bool:
+        if roles.is_superuser(request.user):
+            return True
+        if obj is None:
+            return roles.is_administrator(request.user)
+        return roles.is_administrator(request.user, obj.organizer_id)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+
+class NetworkContactInline(NetworkPartInline):
+    model = NetworkContact
+    fields = ("name", "role", "phone", "email", "user", "order")
+    raw_id_fields = ("user",)
+
+
+class NetworkCommitmentInline(NetworkPartInline):
+    model = NetworkCommitment
+    fields = ("kind", "title", "description", "order")
+
+
+class NetworkParticipantRoleInline(NetworkPartInline):
+    model = NetworkParticipantRole
+    fields = ("title", "order")
+
+
+class ReviewCriterionInline(NetworkPartInline):
+    model = ReviewCriterion
+    fields = ("title", "description", "order")
+
+
+@admin.register(Network)
+class NetworkAdmin(OrganizerScopedAdminMixin, SimpleHistoryAdmin):
+    """The system administrator's view of networks; leads use their own pages (/projektledare/)."""
+
+    list_display = ("title", "organizer", "status", "application_deadline", "capacity")
+    list_filter = ("status", "organizer")
+    search_fields = ("title", "slug", "summary")
+    list_select_related = ("organizer",)
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("co_organizers",)
+    raw_id_fields = ("previous_cohort",)
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (NetworkContactInline, NetworkCommitmentInline, NetworkParticipantRoleInline, ReviewCriterionInline)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "organizer", "co_organizers", "previous_cohort", "status")}),
+        (
+            _("Invitation"),
+            {
+                "fields": (
+                    "summary",
+                    "background",
+                    "purpose",
+                    "working_forms",
+                    "timetable_note",
+                    "cost_note",
+                    "selection_process",
+                    "application_requirements",
+                    "contact_text",
+                )
+            },
+        ),
+        (_("Period and place"), {"fields": ("period_start", "period_end", "period_text", "place")}),
+        (
+            _("Applications"),
+            {
+                "fields": (
+                    "capacity",
+                    "applications_open_at",
+                    "application_deadline",
+                    "eligibility",
+                    "participants_min",
+                    "participants_max",
+                    "requires_problem_description",
+                )
+            },
+        ),
+        (_("Record"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # An administrator cannot hand a network to an organiser they do not administer.
+        if db_field.name == "organizer":
+            kwargs["queryset"] = roles.scope_to_organizers(
+                Organizer.objects.all(), request.user, field="pk", roles={roles.Role.ADMINISTRATOR}
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -440,3 +440,31 @@ def test_network_form_slug_is_suggested_and_unique(org_x):
     form = NetworkForm(data=form_data(organizer=org_x.pk), instance=Network(), user=lead)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["slug"] == "forenklat-och-effektivare-styrsystem-2"
+
+
+def test_network_admin_superuser_sees_inlines(client, network):
+    NetworkCommitmentFactory(network=network)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get(reverse("admin:networks_network_changelist")).status_code == 200
+    response = client.get(reverse("admin:networks_network_change", args=[network.pk]))
+    assert response.status_code == 200
+    assert len(response.context["inline_admin_formsets"]) == 4
+    assert client.get(reverse("admin:networks_network_add")).status_code == 200
+
+
+def test_network_admin_scoped_to_administrators_organizers(client, org_x, org_y, network):
+    other = NetworkFactory(organizer=org_y, title="Annans nätverk")
+    client.force_login(staff(Role.ADMINISTRATOR, organizer=org_x, is_staff=True))
+    changelist = client.get(reverse("admin:networks_network_changelist"))
+    assert list(changelist.context["cl"].queryset) == [network]
+    change = client.get(reverse("admin:networks_network_change", args=[network.pk]))
+    assert change.status_code == 200
+    assert list(change.context["adminform"].form.fields["organizer"].queryset) == [org_x]
+    assert len(change.context["inline_admin_formsets"]) == 4
+    refused = client.get(reverse("admin:networks_network_change", args=[other.pk]))
+    assert refused.status_code in (302, 403, 404)
+
+
+def test_network_admin_refuses_lead_with_admin_access(client, org_x, network):
+    client.force_login(staff(Role.NETWORK_LEAD, organizer=org_x, is_staff=True))
+    assert client.get(reverse("admin:networks_network_changelist")).status_code == 403
