@@ -2,7 +2,8 @@
 
 Uses the seed documents' facts with placeholder contacts (@example.se). Every
 function is idempotent: running the command again updates, never duplicates.
-Later issues extend ``seed_demo`` with the seed networks.
+The seed networks (two cohorts each, with applications, reviews and
+memberships) are in ``portal.demo_networks``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from accounts.models import StaffRole, User
 from core.audit import acting_as
 from municipalities.models import Municipality, MunicipalityDomain
 from networks.models import Organizer
+from portal.demo_networks import seed_networks, shared_password_hash, upsert
 
 Role = StaffRole.Role
 
@@ -78,6 +80,13 @@ DEMO_USERS = [
         description="Projektledare (arrangör) på KSL – ser bara KSL:s data",
     ),
     DemoUser(
+        "granskare@example.se",
+        "Greta Granskare",
+        "Utredare",
+        roles=(("skr", Role.NETWORK_LEAD), ("rka", Role.NETWORK_LEAD)),
+        description="Andra bedömare (arrangör) på SKR och RKA",
+    ),
+    DemoUser(
         "ekonomi@example.se",
         "Eva Ekonomi",
         "Ekonom",
@@ -117,8 +126,7 @@ def seed_organizers() -> dict[str, Organizer]:
     for data in ORGANIZERS:
         values = dict(data)
         slug = values.pop("slug")
-        organizer, _ = Organizer.objects.update_or_create(slug=slug, defaults=values)
-        organizers[slug] = organizer
+        organizers[slug] = upsert(Organizer, values, slug=slug)
     return organizers
 
 
@@ -132,19 +140,16 @@ def seed_domains() -> None:
 
 
 @transaction.atomic
-def seed_users(*, password: str, organizers: dict[str, Organizer]) -> list[tuple[DemoUser, User]]:
+def seed_users(*, password_hash: str, organizers: dict[str, Organizer]) -> list[tuple[DemoUser, User]]:
     seeded = []
     for spec in DEMO_USERS:
-        user = User.objects.filter(email=spec.email).first() or User(email=spec.email)
-        user.name, user.title = spec.name, spec.title
+        values = {"name": spec.name, "title": spec.title, "is_superuser": spec.superuser, "password": password_hash}
         # Django's admin site is for system and organiser administrators only.
-        user.is_staff = spec.superuser or any(role == Role.ADMINISTRATOR for _slug, role in spec.roles)
-        user.is_superuser = spec.superuser
+        values["is_staff"] = spec.superuser or any(role == Role.ADMINISTRATOR for _slug, role in spec.roles)
         if spec.municipality_code:
-            user.municipality = Municipality.objects.get(code=spec.municipality_code)
-            user.municipality_link_source = User.LinkSource.DOMAIN
-        user.set_password(password)
-        user.save()
+            values["municipality_id"] = Municipality.objects.get(code=spec.municipality_code).pk
+            values["municipality_link_source"] = User.LinkSource.DOMAIN
+        user = upsert(User, values, email=spec.email)
         EmailAddress.objects.update_or_create(user=user, email=spec.email, defaults={"verified": True, "primary": True})
         for slug, role in spec.roles:
             StaffRole.objects.get_or_create(user=user, organizer=organizers[slug], role=role)
@@ -156,4 +161,7 @@ def seed_all(*, password: str) -> list[tuple[DemoUser, User]]:
     with acting_as(None):
         organizers = seed_organizers()
         seed_domains()
-        return seed_users(password=password, organizers=organizers)
+        password_hash = shared_password_hash(password, [spec.email for spec in DEMO_USERS])
+        seeded = seed_users(password_hash=password_hash, organizers=organizers)
+        seed_networks(password_hash=password_hash, organizers=organizers)
+        return seeded

@@ -2,8 +2,18 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.demo import seed_all
+from portal.demo_networks import network_summary
 
 DEFAULT_PASSWORD = "demo-natverk-2026"
+# A developer-facing command: the network statuses in plain Swedish.
+STATUS_SV = {
+    "draft": "utkast",
+    "open": "öppet för ansökan",
+    "selection": "urval",
+    "running": "pågår",
+    "finished": "avslutat",
+    "archived": "arkiverat",
+}
 
 
 class Command(BaseCommand):
@@ -25,4 +35,16 @@ class Command(BaseCommand):
         for spec, user in seeded:
             self.stdout.write(f"  {user.email:<45} {spec.description}")
         self.stdout.write(f"  Lösenord: {password}")
+        self.stdout.write("  Kommunrepresentanter: <förnamn>.<efternamn>@<kommun>.example.se (se Django-admin).")
+        self.write_networks()
         self.stdout.write("Tvåfaktorsinloggning för personal är avstängd i demoinstallationen (på i produktion).")
+
+    def write_networks(self):
+        self.stdout.write(self.style.SUCCESS("Demonätverk (status, ansökningar, medlemmar):"))
+        for network in network_summary():
+            status = STATUS_SV.get(network.status, network.status)
+            self.stdout.write(
+                f"  {network.slug:<42} {status:<18} "
+                f"ansökningar {network.n_applications:>2} (inskickade {network.n_submitted:>2}), "
+                f"medlemmar {network.n_members:>2}"
+            )
