@@ -651,7 +651,7 @@ def demo_slugs() -> list[str]:
 
 def upsert(model, values: dict, **lookup):
     """update_or_create that saves (and writes history) only when something differs."""
-    obj = model.objects.filter(**lookup).first()
+    obj = model.objects.filter(**lookup).order_by("pk").first()  # pk: no Meta.ordering joins
     if obj is None:
         return model.objects.create(**lookup, **values)
     changed = [field for field, value in values.items() if getattr(obj, field) != value]
@@ -877,7 +877,8 @@ def seed_commitments(application: Application, cohort: Cohort, rep: User, index:
     return snapshot
 
 
-def seed_participants(application: Application, cohort: Cohort, roles: list[str], index: int) -> list[dict]:
+def seed_participants(application: Application, cohort: Cohort, index: int) -> list[dict]:
+    roles = [role.title for role in application.network.participant_roles.all()]
     count = (cohort.spec.facts.get("participants_min") or 2) + index % 2
     municipality, people = application.municipality, []
     for offset, role in enumerate((roles * 2)[index % len(roles) :][:count], start=1):
@@ -906,9 +907,9 @@ def snapshot(application: Application, commitments: list[dict], participants: li
 def seed_application(network: Network, cohort: Cohort, municipality, rep, status: str, index: int) -> Application:
     values = application_values(cohort, municipality, rep, status, index)
     application = upsert(Application, values, network=network, municipality=municipality)
-    roles = list(network.participant_roles.values_list("title", flat=True))
+    application.network, application.municipality = network, municipality  # the prefetched rules
     commitments = seed_commitments(application, cohort, rep, index)
-    participants = seed_participants(application, cohort, roles, index)
+    participants = seed_participants(application, cohort, index)
     if application.submitted_at:
         data = snapshot(application, commitments, participants)
         values = {"submitted_at": application.submitted_at, "submitted_by_id": rep.pk, "data": data}
@@ -949,6 +950,7 @@ def seed_reviews(network: Network, applications: list[Application], reviewers: l
 
 
 def seed_cohort(cohort: Cohort, network: Network, reps: dict[str, User], reviewers: list[User]) -> None:
+    network = Network.objects.prefetch_related("commitments", "participant_roles", "review_criteria").get(pk=network.pk)
     applications = seed_cohort_applications(network, cohort, reps)
     submitted = [a for a in applications if a.status == AppStatus.SUBMITTED]
     if cohort.members:
