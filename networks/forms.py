@@ -47,8 +47,8 @@ TEXT_FIELDS = (
 class DateTimeWidget(forms.MultiWidget):
     """A date input and an optional time input, each with its own visible label."""
 
-    def __init__(self, attrs=None, time_help=""):
-        self.time_help = time_help
+    def __init__(self, attrs=None, default_time: time = END_OF_DAY):
+        self.default_time = default_time
         widgets = (
             forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -66,7 +66,9 @@ class DateTimeWidget(forms.MultiWidget):
         # the widget wherever it is used (the default form renderer cannot see
         # the project's template directory).
         context = self.get_context(name, value, attrs)
-        labels = (_("Date"), format_html('{} <span class="text-body-secondary">{}</span>', _("Time"), self.time_help))
+        # Translated here, at render time, in the language of the request.
+        time_help = _("(optional, %(time)s if empty)") % {"time": self.default_time.strftime("%H:%M")}
+        labels = (_("Date"), format_html('{} <span class="text-body-secondary">{}</span>', _("Time"), time_help))
         parts = []
         for label, widget, sub in zip(labels, self.widgets, context["widget"]["subwidgets"], strict=True):
             html = widget.render(sub["name"], sub["value"], sub["attrs"], renderer)
@@ -91,8 +93,7 @@ class StockholmDateTimeField(forms.MultiValueField):
             forms.DateField(error_messages={"incomplete": _("Enter a date.")}),
             forms.TimeField(required=False),
         )
-        help_ = _("optional, %(time)s if empty") % {"time": default_time.strftime("%H:%M")}
-        kwargs.setdefault("widget", DateTimeWidget(time_help=f"({help_})"))
+        kwargs.setdefault("widget", DateTimeWidget(default_time=default_time))
         kwargs.pop("max_length", None)
         super().__init__(fields, require_all_fields=False, **kwargs)
 

@@ -79,7 +79,7 @@ def network_overview(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "network": network,
         "counts": network_overview_counts(network=network),
-        "next_statuses": [Network.Status(s) for s in services.ALLOWED_TRANSITIONS[network.status]],
+        "next_statuses": [s for s in Network.Status if s in services.ALLOWED_TRANSITIONS[network.status]],
     }
     return render(request, "networks/lead/network_overview.html", context)
 
