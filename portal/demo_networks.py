@@ -482,6 +482,8 @@ NETWORK_000 = SeedNetwork(
     title="Förenklat och effektivare styrsystem",
     texts=TEXTS_000,
     timetable=timetable_000,
+    # Real: deadline 28 April 2017, start in May 2017, final seminar November 2018. The opening day and
+    # the start's day of the month are not in the invitation (chosen for the demo).
     historical=Dates(opens=date(2017, 3, 15), deadline=date(2017, 4, 28), start=date(2017, 5, 23), months=18),
     period_text="{start_month_year} – {end_month_year}",
     facts={"capacity": 10, "place": "Stockholm"},
@@ -517,6 +519,7 @@ NETWORK_001 = SeedNetwork(
     title="En effektivare administration",
     texts=TEXTS_001,
     timetable=timetable_001,
+    # Real: deadline 28 April 2017, start 30 May 2017, final seminar May 2018; opening day chosen.
     historical=Dates(opens=date(2017, 3, 15), deadline=date(2017, 4, 28), start=date(2017, 5, 30), months=12),
     period_text="{start_month_year} – {end_month_year}",
     facts={"capacity": 10, "place": "Stockholm", "participants_min": 3, "participants_max": 4},
@@ -547,6 +550,8 @@ NETWORK_002 = SeedNetwork(
     title="Effektivare kommun",
     texts=TEXTS_002,
     timetable=timetable_002,
+    # Real: start 13 September 2021, one and a half years. The project description gives no
+    # application period; opening and deadline are chosen for the demo.
     historical=Dates(opens=date(2021, 5, 4), deadline=date(2021, 6, 15), start=date(2021, 9, 13), months=18),
     period_text="{season_cap} {year1} – {end_season} {end_year} (ett och ett halvt år)",
     facts={"capacity": 10, "place": "Digitalt, eventuella fysiska träffar", "requires_problem_description": True},
