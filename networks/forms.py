@@ -22,7 +22,7 @@ from networks.models import (
     ReviewCriterion,
 )
 from networks.permissions import networks_led_by
-from networks.services import network_suggest_slug
+from networks.services import RESERVED_SLUGS, network_suggest_slug
 
 # Business dates are Swedish whatever the server's or the user's time zone.
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -185,6 +185,8 @@ class NetworkForm(forms.ModelForm):
         if not slug:
             # Suggested from the title when left empty (å, ä, ö become a, a, o).
             slug = network_suggest_slug(title=self.data.get("title", ""), exclude_pk=self.instance.pk)
+        elif slug in RESERVED_SLUGS:
+            raise forms.ValidationError(_("This address name is reserved. Choose another."))
         return slug
 
     def clean(self):

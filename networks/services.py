@@ -33,6 +33,8 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 SLUG_MAX_LENGTH = Network._meta.get_field("slug").max_length
+# Address names that are pages of their own under /projektledare/natverk/.
+RESERVED_SLUGS = frozenset({"nytt"})
 
 
 class NetworkStatusError(ValidationError):
@@ -42,7 +44,9 @@ class NetworkStatusError(ValidationError):
 def network_suggest_slug(*, title: str, exclude_pk: int | None = None) -> str:
     """A free address name from ``title``: slugify (å, ä, ö → a, a, o), then -2, -3 … if taken."""
     base = slugify(title)[: SLUG_MAX_LENGTH - 4].strip("-") or "natverk"
-    taken = set(Network.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
+    taken = RESERVED_SLUGS | set(
+        Network.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
+    )
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
@@ -61,6 +65,8 @@ def _check_dates(network: Network) -> None:
 
 
 def _save(network: Network) -> None:
+    if network.slug in RESERVED_SLUGS:
+        raise ValidationError({"slug": _("This address name is reserved. Choose another.")})
     network.full_clean()
     _check_dates(network)
     network.save()

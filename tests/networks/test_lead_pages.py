@@ -284,6 +284,7 @@ BAD_INPUT = [
     ({"slug": "med mellanslag"}, "slug"),
     ({"slug": "små-ö"}, "slug"),
     ({"slug": "taken"}, "slug"),
+    ({"slug": "nytt"}, "slug"),
     ({"eligibility": "everyone"}, "eligibility"),
     ({"title": "x" * 100_000}, "title"),
     ({"purpose": "x" * 100_000}, "purpose"),

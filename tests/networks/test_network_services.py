@@ -69,6 +69,7 @@ def test_network_suggest_slug_swedish_letters_and_unique():
     NetworkFactory(slug="styrning-2")
     assert services.network_suggest_slug(title="Styrning") == "styrning-3"
     assert services.network_suggest_slug(title="🎉 !!") == "natverk"
+    assert services.network_suggest_slug(title="Nytt") == "nytt-2"
     assert len(services.network_suggest_slug(title="lång " * 100)) <= 80
 
 
