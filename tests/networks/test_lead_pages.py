@@ -469,3 +469,26 @@ def test_network_admin_scoped_to_administrators_organizers(client, org_x, org_y,
 def test_network_admin_refuses_lead_with_admin_access(client, org_x, network):
     client.force_login(staff(Role.NETWORK_LEAD, organizer=org_x, is_staff=True))
     assert client.get(reverse("admin:networks_network_changelist")).status_code == 403
+
+
+def test_create_with_parts(client, org_x):
+    client.force_login(staff(Role.NETWORK_LEAD, organizer=org_x))
+    data = form_data(
+        organizer=org_x.pk,
+        **{
+            "contacts-TOTAL_FORMS": "1",
+            "contacts-0-name": "Gunnar Gidenstam",
+            "contacts-0-email": "gunnar.gidenstam@skr.se",
+            "commitments-TOTAL_FORMS": "1",
+            "commitments-0-kind": "decision",
+            "commitments-0-title": "Kommunledningsbeslut om deltagande",
+        },
+    )
+    assert client.post(reverse("leads:network_create"), data).status_code == 302
+    network = Network.objects.get()
+    assert network.contacts.get().name == "Gunnar Gidenstam"
+    assert network.commitments.get().order == 0
+    html = client.get(reverse("portal:invitation", args=[network.slug]))
+    assert html.status_code == 404  # a draft: only the lead's preview shows it
+    preview = client.get(reverse("leads:network_preview", args=[network.slug])).content.decode()
+    assert "Gunnar Gidenstam" in preview and "Kommunledningsbeslut om deltagande" in preview
