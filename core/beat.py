@@ -52,14 +52,18 @@ def register_periodic_tasks() -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "disabled": 0}
     specs = collect_specs()
     for spec in specs:
-        crontab, _ = CrontabSchedule.objects.get_or_create(
-            minute=spec.minute,
-            hour=spec.hour,
-            day_of_week=spec.day_of_week,
-            day_of_month=spec.day_of_month,
-            month_of_year=spec.month_of_year,
-            timezone="Europe/Stockholm",
-        )
+        fields = {
+            "minute": spec.minute,
+            "hour": spec.hour,
+            "day_of_week": spec.day_of_week,
+            "day_of_month": spec.day_of_month,
+            "month_of_year": spec.month_of_year,
+            "timezone": "Europe/Stockholm",
+        }
+        # Crontab rows are not unique in django-celery-beat (the admin can add twins): reuse the first.
+        crontab = CrontabSchedule.objects.filter(**fields).order_by("pk").first()
+        if crontab is None:
+            crontab = CrontabSchedule.objects.create(**fields)
         wanted = {
             "task": spec.task,
             "crontab": crontab,
