@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from applications.models import Application, ApplicationCommitment, ApplicationVersion, ProposedParticipant, Review
+from applications.services import application_snapshot
 from municipalities.models import Municipality, MunicipalityDomain
 from networks.models import (
     Membership,
@@ -871,52 +872,33 @@ def commitment_answer(commitment: NetworkCommitment, rep: User, cohort: Cohort, 
     return answer
 
 
-def seed_commitments(application: Application, cohort: Cohort, rep: User, index: int) -> list[dict]:
+def seed_commitments(application: Application, cohort: Cohort, rep: User, index: int) -> None:
     complete = application.status != AppStatus.DRAFT
-    snapshot = []
     for commitment in application.network.commitments.all():
         answer = commitment_answer(commitment, rep, cohort, index, complete)
         upsert(ApplicationCommitment, answer, application=application, commitment=commitment)
-        dates = {key: value.isoformat() for key, value in answer.items() if isinstance(value, date)}
-        snapshot.append({"commitment": commitment.pk, "title": commitment.title, **answer, **dates})
-    return snapshot
 
 
-def seed_participants(application: Application, cohort: Cohort, index: int) -> list[dict]:
+def seed_participants(application: Application, cohort: Cohort, index: int) -> None:
     roles = [role.title for role in application.network.participant_roles.all()]
     count = (cohort.spec.facts.get("participants_min") or 2) + index % 2
-    municipality, people = application.municipality, []
+    municipality = application.municipality
     for offset, role in enumerate((roles * 2)[index % len(roles) :][:count], start=1):
         first, last = person(municipality.code, offset)
         values = {"name": f"{first} {last}", "title": ROLE_TITLES.get(role, ""), "role": role}
         email = person_email(first, last, demo_domain(municipality))
         upsert(ProposedParticipant, values, application=application, email=email)
-        people.append({"email": email, **values})
-    return people
-
-
-def snapshot(application: Application, commitments: list[dict], participants: list[dict]) -> dict:
-    fields = ("motivation", "problem_area", "current_state", "problem", "goal")
-    invoice = ("invoice_orgnr", "invoice_email", "invoice_address", "buyer_reference", "peppol_id")
-    return {
-        "network": application.network.slug,
-        "municipality": {"code": application.municipality.code, "name": application.municipality.name},
-        **{field: getattr(application, field) for field in fields},
-        "invoice": {field: getattr(application, field) for field in invoice},
-        "commitments": commitments,
-        "participants": participants,
-        "attachments": [],
-    }
 
 
 def seed_application(network: Network, cohort: Cohort, municipality, rep, status: str, index: int) -> Application:
     values = application_values(cohort, municipality, rep, status, index)
     application = upsert(Application, values, network=network, municipality=municipality)
     application.network, application.municipality = network, municipality  # the prefetched rules
-    commitments = seed_commitments(application, cohort, rep, index)
-    participants = seed_participants(application, cohort, index)
+    seed_commitments(application, cohort, rep, index)
+    seed_participants(application, cohort, index)
     if application.submitted_at:
-        data = snapshot(application, commitments, participants)
+        # The same snapshot the submit service stores, so the leads' version views read it.
+        data = application_snapshot(application)
         values = {"submitted_at": application.submitted_at, "submitted_by_id": rep.pk, "data": data}
         upsert(ApplicationVersion, values, application=application, number=1)
     return application

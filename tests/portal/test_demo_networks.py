@@ -108,7 +108,7 @@ def test_running_and_historical_cohorts_have_ten_members(seeded):
         assert len(members) == 10 and set(applications.values_list("municipality_id", flat=True)) == members
         for application in applications:
             assert application.submitted_at < cohort.application_deadline
-            assert application.versions.get(number=1).data["motivation"] == application.motivation
+            assert application.versions.get(number=1).data["fields"]["motivation"] == application.motivation
 
 
 def test_historical_cohorts_keep_the_real_dates(seeded):
@@ -204,3 +204,12 @@ def test_new_cohorts_are_computed_from_today(settings):
     assert {label: n for label, n in after.items() if "Historical" not in label} == {
         label: n for label, n in before.items() if "Historical" not in label
     }
+
+
+def test_seeded_versions_use_the_submit_services_snapshot(seeded):
+    from applications.services import application_snapshot, version_diff
+
+    versions = ApplicationVersion.objects.select_related("application")
+    assert versions.exists()
+    for version in versions:
+        assert version_diff(version.data, application_snapshot(version.application)) == []
