@@ -139,8 +139,8 @@ def test_export_views_return_files_filtered_like_the_list(exported, client):
 
 
 def test_xlsx_strips_characters_excel_cannot_hold(exported):
-    criterion = ReviewCriterionFactory(network=exported["network"], title="Bell\x07 and NUL\x00")
+    criterion = ReviewCriterionFactory(network=exported["network"], title="Bell\x07 and ESC\x1b")
     rows = review_rows(application_review_list(network=exported["network"], criteria=[criterion]), [criterion])
     data = to_xlsx(ReviewListExporter(criteria=[criterion], rows=rows))
     header = [cell.value for cell in load_workbook(io.BytesIO(data)).active[1]]
-    assert header[-1] == "Average: Bell and NUL"
+    assert header[-1] == "Average: Bell and ESC"
