@@ -126,7 +126,14 @@ class ReviewScoreForm(forms.Form):
         return initial
 
     def rows(self):
-        """(criterion, score field, comment field) per criterion, for the template."""
+        """(criterion, score field, comment field) per criterion, for the template.
+
+        A field with errors is marked aria-invalid and described by its error text.
+        """
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs.update({"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}-errors"})
         return [(c, self[self.score_name(c)], self[self.comment_name(c)]) for c in self.criteria]
 
     def scores(self) -> dict[int, tuple[int | None, str]]:

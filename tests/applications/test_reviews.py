@@ -375,3 +375,13 @@ def test_submitted_date_sort(setup):
     older = submitted(network, "0115", submitted_at=timezone.now() - timedelta(days=3))
     assert list(application_review_list(network=network, order="submitted")) == [older, setup["application"]]
     assert list(application_review_list(network=network, order="-submitted")) == [setup["application"], older]
+
+
+def test_score_form_errors_are_announced_on_the_field(setup, client):
+    network, application, criteria = setup["network"], setup["application"], setup["criteria"]
+    client.force_login(setup["lead"])
+    url = reverse("reviews:score", args=[network.slug, application.pk])
+    body = client.post(url, scores_post(criteria, ["9", "3"])).content.decode()
+    field_id = f"id_score_{criteria[0].pk}"
+    assert f'aria-describedby="{field_id}-errors"' in body and f'id="{field_id}-errors"' in body
+    assert f'<label class="form-label" for="{field_id}">' in body
