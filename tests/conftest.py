@@ -56,15 +56,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_queue():
-    """Own Celery queue per test run, so concurrent runs on one Redis cannot take each other's tasks."""
+    """Own Celery queue per test run, so concurrent runs on one Redis cannot take each other's tasks.
+
+    Tasks run eagerly in tests (their effects are asserted in the same process);
+    the real-worker tests switch that off with the ``real_celery`` fixture.
+    """
     from config.celery import app
 
     queue = f"test-{RUN_ID}"
-    previous = app.conf.task_default_queue
+    previous = (app.conf.task_default_queue, app.conf.task_always_eager, app.conf.task_eager_propagates)
     app.conf.task_default_queue = queue
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
     with override_settings(CELERY_TASK_DEFAULT_QUEUE=queue):
         yield queue
-    app.conf.task_default_queue = previous
+    app.conf.task_default_queue, app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def real_celery():
+    """Send tasks through the broker for real (for the tests that run a worker process)."""
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = True
 
 
 @pytest.fixture(scope="session", autouse=True)

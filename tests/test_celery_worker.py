@@ -80,7 +80,7 @@ def child_environment(queue: str, **overrides: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def worker(isolated_queue) -> Iterator[Process]:
+def worker(isolated_queue, real_celery) -> Iterator[Process]:
     process = Process(
         [
             CELERY,
