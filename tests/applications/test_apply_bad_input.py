@@ -7,10 +7,10 @@ import time_machine
 from django.urls import reverse
 
 from applications.models import Application, ApplicationVersion
-from tests.applications.test_apply_flow import apply_url, form_data, make_network
+from tests.applications.test_apply_flow import apply_url, eager_tasks, form_data, make_network  # noqa: F401 (a fixture)
 from tests.factories import ApplicationFactory, representative
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 HOSTILE = [
     "<script>alert('x')</script>",

@@ -23,6 +23,17 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def eager_tasks():
+    """Run dispatched tasks here, also where Celery has a broker (PostgreSQL and Redis set)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 def make_network(**kwargs):
     kwargs.setdefault("participants_min", 1)
     kwargs.setdefault("participants_max", 4)

@@ -13,10 +13,10 @@ from django.urls import reverse
 from accounts.models import StaffRole
 from applications import attachments
 from applications.models import ApplicationAttachment
-from tests.applications.test_apply_flow import apply_url, form_data, make_network
+from tests.applications.test_apply_flow import apply_url, eager_tasks, form_data, make_network  # noqa: F401 (a fixture)
 from tests.factories import ApplicationFactory, UserFactory, representative, staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 
 @pytest.fixture(autouse=True)

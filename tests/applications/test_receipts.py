@@ -6,10 +6,10 @@ from applications import services
 from applications.receipts import send_receipts
 from applications.tasks import send_application_receipts
 from core.models import SentEmail
-from tests.applications.test_apply_flow import make_network
+from tests.applications.test_apply_flow import eager_tasks, make_network  # noqa: F401 (a fixture)
 from tests.factories import ApplicationFactory, municipality, representative
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 
 @pytest.fixture
