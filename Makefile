@@ -51,7 +51,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 messages: $(STAMP)
-	$(MANAGE) makemessages -l sv --no-location --ignore=.venv --ignore=static --ignore=staticfiles --ignore=build
+	$(MANAGE) makemessages -l sv --no-location --ignore=.venv --ignore=static --ignore=staticfiles --ignore=build --ignore=tests
 	$(MANAGE) compilemessages -l sv --ignore=.venv
 
 # Regenerate the full pin list after changing pyproject.toml.
