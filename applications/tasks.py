@@ -5,7 +5,8 @@ from celery import shared_task
 
 @shared_task
 def send_application_receipts(application_id: int, version: int) -> int:
-    """E-mail the receipt of one submitted version (never twice for the same version and recipient)."""
+    """After a submission: the receipt of the version, and the data-processing information to each
+    newly named participant (never twice for the same version/person; see applications.receipts)."""
     from applications.receipts import send_receipts
 
     return send_receipts(application_id=application_id, version=version)
