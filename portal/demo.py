@@ -3,7 +3,7 @@
 Uses the seed documents' facts with placeholder contacts (@example.se). Every
 function is idempotent: running the command again updates, never duplicates.
 The seed networks (two cohorts each, with applications, reviews and
-memberships) are in ``portal.demo_networks``.
+memberships) are in ``portal.demo_networks`` (seeding) and ``portal.demo_texts`` (the invitations).
 """
 
 from __future__ import annotations
