@@ -16,7 +16,7 @@ def navigation(request):
             items.append((_("My networks"), reverse("leads:network_list")))
         if roles.is_staff_member(user):
             items.append((_("Organisers"), reverse("networks:organizer_list")))
-            items.append((_("Municipalities"), reverse("municipalities:list")))
+            items.append((_("Municipalities and regions"), reverse("municipalities:list")))
         if roles.is_network_lead(user):
             items.append((_("Representatives"), reverse("accounts:representatives")))
         if user.is_staff:

@@ -93,7 +93,10 @@ class Network(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
-        _("address name"), max_length=80, unique=True, help_text=_("Part of the address: /natverk/<address name>/")
+        _("address name"),
+        max_length=80,
+        unique=True,
+        help_text=_("The part of the address after /natverk/, e.g. effektivare-kommun."),
     )
     organizer = models.ForeignKey(
         Organizer,

@@ -378,7 +378,7 @@ def test_preview_is_marked_and_uses_the_invitation(client, org_x, network):
     network.save()
     client.force_login(staff(Role.NETWORK_LEAD, organizer=org_x))
     html = client.get(reverse("leads:network_preview", args=[network.slug])).content.decode()
-    assert "Preview" in html  # msgid; Swedish "Förhandsgranskning" once translated
+    assert "Förhandsgranskning" in html
     assert "<strong>förenkla</strong>" in html
     assert 'id="invitation-title"' in html
 

@@ -87,13 +87,13 @@ def test_invitation_laid_out_like_the_seed(client):
         assert text in html, text
     # Headings in the seed's order, one h1.
     headings = [
-        "Purpose and goals",
-        "How the network works",
-        "Timetable",
-        "Cost",
-        "Selection process",
-        "Application",
-        "Information and contact",
+        "Syfte och mål",
+        "Arbetsformer",
+        "Tidplan",
+        "Kostnad",
+        "Urvalsprocess",
+        "Ansökan",
+        "Information och kontakt",
     ]
     positions = [html.index(f">{heading}</h2>") for heading in headings]
     assert positions == sorted(positions)
