@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import history
-from municipalities.models import validate_orgnr
+from municipalities.models import validate_orgnr, validate_peppol_id
 
 
 class Application(models.Model):
@@ -40,9 +40,7 @@ class Application(models.Model):
         _("PEPPOL participant id"),
         max_length=50,
         blank=True,
-        validators=[
-            RegexValidator(r"^0007:\d{10}$", _("Use the form 0007:NNNNNNNNNN (0007 and the organisation number)."))
-        ],
+        validators=[validate_peppol_id],
     )
     update_register = models.BooleanField(
         _("also save the invoice details in the municipality register"), default=False

@@ -8,6 +8,10 @@ from stdnum.se import orgnr as se_orgnr
 
 from core.audit import history
 
+# A Swedish public body's PEPPOL participant id: scheme 0007 (organisation number).
+validate_peppol_id = RegexValidator(
+    r"^0007:\d{10}$", _("Use the form 0007:NNNNNNNNNN (0007 and the organisation number).")
+)
 code_validator = RegexValidator(r"^\d{4}$", _("The code must be four digits, e.g. 0114."))
 
 
@@ -103,9 +107,7 @@ class Municipality(models.Model):
         _("PEPPOL participant id"),
         max_length=50,
         blank=True,
-        validators=[
-            RegexValidator(r"^0007:\d{10}$", _("Use the form 0007:NNNNNNNNNN (0007 and the organisation number)."))
-        ],
+        validators=[validate_peppol_id],
     )
     is_active = models.BooleanField(_("active"), default=True)
 
