@@ -175,6 +175,16 @@ def test_download_for_lead_of_the_organiser(client, stored):
     assert client.get(download_url(stored)).status_code == 200
 
 
+def test_review_page_links_the_attachment_for_the_lead(client, stored):
+    from applications.models import Application
+
+    Application.objects.filter(pk=stored.application_id).update(status=Application.Status.SUBMITTED, version=1)
+    client.force_login(staff(StaffRole.Role.NETWORK_LEAD, organizer=stored.application.network.organizer))
+    page = client.get(reverse("reviews:detail", args=[stored.application.network.slug, stored.application_id]))
+    assert page.status_code == 200
+    assert f'href="{download_url(stored)}"' in page.content.decode()
+
+
 def test_download_refused_for_everyone_else(client, stored):
     url = download_url(stored)
     response = client.get(url)
