@@ -13,7 +13,15 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import StaffRole
-from tests.factories import OrganizerFactory, UserFactory, representative, staff
+from tests.factories import (
+    ApplicationFactory,
+    NetworkCommitmentFactory,
+    OrganizerFactory,
+    ReviewCriterionFactory,
+    UserFactory,
+    representative,
+    staff,
+)
 
 PO_FILE = Path(settings.BASE_DIR) / "locale" / "sv" / "LC_MESSAGES" / "django.po"
 SKIP_PREFIXES = ("admin/", "healthz/", "i18n/", "static/", "media/")
@@ -85,8 +93,7 @@ def _plain_urls(resolver: URLResolver | None = None, prefix: str = "") -> list[s
     return sorted(set(urls))
 
 
-def _users():
-    organizer = OrganizerFactory(slug="skr-test")
+def _users(organizer):
     return {
         "anonymous": None,
         "representative": representative("0114"),
@@ -96,11 +103,40 @@ def _users():
     }
 
 
+def _object_urls(organizer) -> list[str]:
+    """The pages about one network and one submitted application of municipality 0114."""
+    from django.urls import reverse
+
+    from applications.models import Application
+
+    application = ApplicationFactory(network__organizer=organizer, network__requires_problem_description=True)
+    network = application.network
+    NetworkCommitmentFactory(network=network)
+    ReviewCriterionFactory(network=network)
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.SUBMITTED, version=1)
+    slug, pk = network.slug, application.pk
+    return [
+        "/arrangorer/skr-test/",
+        "/kommuner/0114/",
+        "/finns-inte/",
+        reverse("portal:invitation", args=[slug]),
+        reverse("applications:apply", args=[slug]),
+        reverse("applications:detail", args=[pk]),
+        reverse("applications:withdraw", args=[pk]),
+        reverse("leads:network_overview", args=[slug]),
+        reverse("leads:network_edit", args=[slug]),
+        reverse("leads:network_preview", args=[slug]),
+        reverse("reviews:list", args=[slug]),
+        reverse("reviews:detail", args=[slug, pk]),
+    ]
+
+
 @pytest.mark.django_db
 def test_every_page_renders_in_swedish(client):
     english = _english_msgids()
-    users = _users()
-    extra = ["/arrangorer/skr-test/", "/kommuner/0114/", "/finns-inte/"]
+    organizer = OrganizerFactory(slug="skr-test")
+    users = _users(organizer)
+    extra = _object_urls(organizer)
     problems, rendered = [], 0
     for who, user in users.items():
         client.logout()
