@@ -152,6 +152,11 @@ else:
     CELERY_TASK_EAGER_PROPAGATES = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Kolada (RKA's open API of municipal key figures) ---------------------------
+KOLADA_BASE_URL = env_str("KOLADA_BASE_URL", "https://api.kolada.se/v3")
+KOLADA_TIMEOUT_SECONDS = env_int("KOLADA_TIMEOUT_SECONDS", 30, minimum=1)
+KOLADA_REQUESTS_PER_SECOND = env_int("KOLADA_REQUESTS_PER_SECOND", 4, minimum=1)
+
 # --- E-mail ---------------------------------------------------------------------
 _email = env_email("EMAIL_URL", "consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]

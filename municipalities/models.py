@@ -229,3 +229,102 @@ class RegisterImport(models.Model):
 
     def __str__(self):
         return self.filename or f"#{self.pk}"
+
+
+class Kpi(models.Model):
+    """A Kolada key figure (nyckeltal), with the metadata the v3 API gives."""
+
+    class Perspective(models.TextChoices):
+        RESOURCES = "Resurser", _("Resources")
+        QUALITY = "Kvalitet och resultat", _("Quality and results")
+        VOLUMES = "Volymer", _("Volumes")
+        OTHER = "Övrigt", _("Other")
+
+    id = models.CharField(_("Kolada id"), max_length=20, primary_key=True)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    operating_area = models.CharField(_("operating area"), max_length=200, blank=True)
+    perspective = models.CharField(_("perspective"), max_length=50, blank=True)
+    is_divided_by_gender = models.BooleanField(_("divided by gender"), default=False)
+    municipality_type = models.CharField(_("municipality type"), max_length=1, blank=True)
+    category = models.CharField(
+        _("category"), max_length=50, blank=True, help_text=_("Our grouping, e.g. efficiency index or cost.")
+    )
+    publication_date = models.DateField(_("next publication"), null=True, blank=True)
+    publ_period = models.CharField(_("period of the next publication"), max_length=10, blank=True)
+    followed = models.BooleanField(
+        _("followed"), default=False, help_text=_("Values of followed key figures are synced from Kolada.")
+    )
+    synced_at = models.DateTimeField(_("metadata synced"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("key figure")
+        verbose_name_plural = _("key figures")
+
+    def __str__(self):
+        return f"{self.id} {self.title}"
+
+
+class KpiValue(models.Model):
+    """One value of a key figure for a municipality, year and gender (T total, K women, M men)."""
+
+    class Gender(models.TextChoices):
+        TOTAL = "T", _("Total")
+        WOMEN = "K", _("Women")
+        MEN = "M", _("Men")
+
+    kpi = models.ForeignKey(Kpi, verbose_name=_("key figure"), on_delete=models.CASCADE, related_name="values")
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="kpi_values"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, default=Gender.TOTAL)
+    value = models.FloatField(_("value"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, blank=True, help_text=_("Kolada's mark for uncertain or confidential values.")
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["kpi", "municipality", "year", "gender"]
+        verbose_name = _("key figure value")
+        verbose_name_plural = _("key figure values")
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "municipality", "year", "gender"], name="unique_kpi_value"),
+        ]
+        indexes = [models.Index(fields=["municipality", "kpi", "year"])]
+
+    def __str__(self):
+        return f"{self.kpi_id} {self.municipality_id} {self.year} {self.gender}: {self.value}"
+
+
+class KoladaSync(models.Model):
+    """The log of one sync with Kolada: when, what, how many, and what went wrong."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        PARTIAL = "partial", _("Partly failed")
+        FAILED = "failed", _("Failed")
+
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    base_url = models.CharField(_("Kolada address"), max_length=200)
+    years = models.CharField(_("years"), max_length=50, blank=True)
+    kpis_synced = models.PositiveIntegerField(_("key figures synced"), default=0)
+    values_written = models.PositiveIntegerField(_("values written"), default=0)
+    values_deleted = models.PositiveIntegerField(_("values removed"), default=0)
+    requests = models.PositiveIntegerField(_("requests"), default=0)
+    register_differences = models.TextField(_("differences from the register"), blank=True)
+    errors = models.TextField(_("errors"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("Kolada sync")
+        verbose_name_plural = _("Kolada syncs")
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"

@@ -18,7 +18,7 @@ from pathlib import Path
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from municipalities.models import County, Municipality
+from municipalities.models import County, Kpi, Municipality
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MAJORITY_SOURCE = "SKR, Styre i kommuner efter valet 2022"
@@ -55,10 +55,38 @@ def load() -> str:
     with transaction.atomic():
         counties = load_counties()
         municipalities = load_municipalities()
+        kpis = load_followed_kpis()
     return (
         f"counties: {counties.created} created, {counties.updated} updated; "
-        f"municipalities and regions: {municipalities.created} created, {municipalities.updated} updated"
+        f"municipalities and regions: {municipalities.created} created, {municipalities.updated} updated; "
+        f"followed key figures: {kpis} created"
     )
+
+
+def load_followed_kpis() -> int:
+    """The key figures the app follows by default (kolada_kpis.csv, from Kolada's v3 catalogue).
+
+    Only missing ones are created (followed): metadata is Kolada's to update on
+    sync, and whether a key figure is followed is the administrators' to change.
+    """
+    existing = set(Kpi.objects.values_list("id", flat=True))
+    new = [
+        Kpi(
+            id=row["id"],
+            title=row["title"],
+            description=row["description"],
+            operating_area=row["operating_area"],
+            perspective=row["perspective"],
+            municipality_type=row["municipality_type"],
+            is_divided_by_gender=row["is_divided_by_gender"] == "true",
+            category=row["category"],
+            followed=True,
+        )
+        for row in read_csv("kolada_kpis.csv")
+        if row["id"] not in existing
+    ]
+    Kpi.objects.bulk_create(new)
+    return len(new)
 
 
 def load_counties() -> Counts:
