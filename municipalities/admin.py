@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import roles
-from municipalities.models import County, Municipality, MunicipalityDomain, RegisterImport
+from municipalities.models import County, KoladaSync, Kpi, KpiValue, Municipality, MunicipalityDomain, RegisterImport
 
 
 class RegisterAdminMixin:
@@ -165,3 +165,66 @@ class RegisterImportAdmin(RegisterAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request, *args):
         return False
+
+
+class KoladaReadOnlyMixin:
+    """Kolada's data and the sync log are written by the sync only: staff may read them."""
+
+    def has_module_permission(self, request):
+        return roles.is_staff_member(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return roles.is_staff_member(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Kpi)
+class KpiAdmin(KoladaReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["id", "title", "category", "perspective", "is_divided_by_gender", "followed", "synced_at"]
+    list_filter = ["followed", "category", "perspective", "municipality_type"]
+    search_fields = ["id", "title"]
+    fields = [
+        "id",
+        "title",
+        "description",
+        "operating_area",
+        "perspective",
+        "is_divided_by_gender",
+        "municipality_type",
+        "category",
+        "publication_date",
+        "publ_period",
+        "followed",
+        "synced_at",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Metadata is Kolada's; administrators only choose which key figures are followed.
+        return [name for name in self.fields if name != "followed"]
+
+    def has_change_permission(self, request, obj=None):
+        return roles.is_administrator(request.user)
+
+
+@admin.register(KpiValue)
+class KpiValueAdmin(KoladaReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["kpi", "municipality", "year", "gender", "value", "status", "is_demo", "updated_at"]
+    list_filter = ["gender", "is_demo", "year"]
+    search_fields = ["kpi__id", "municipality__code", "municipality__name"]
+    list_select_related = ["kpi", "municipality"]
+    list_per_page = 100
+    show_full_result_count = False
+
+
+@admin.register(KoladaSync)
+class KoladaSyncAdmin(KoladaReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["started_at", "finished_at", "status", "years", "kpis_synced", "values_written", "values_deleted"]
+    list_filter = ["status"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from municipalities import views
+from municipalities import kolada_views, views
 
 app_name = "municipalities"
 
@@ -11,5 +11,6 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("import/<int:pk>/tillampa/", views.import_apply, name="import_apply"),
     path("import/<int:pk>/avbryt/", views.import_cancel, name="import_cancel"),
+    path("kolada/synkningar/", kolada_views.kolada_sync_list, name="kolada_syncs"),
     path("<str:code>/", views.municipality_detail, name="detail"),
 ]
