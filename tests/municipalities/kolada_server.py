@@ -39,6 +39,7 @@ class FakeKolada:
         self.kpis: dict[str, dict] = {}
         # (kpi, municipality, year) -> [{"gender", "count", "status", "value", "isdeleted"}]
         self.data: dict[tuple[str, str, int], list[dict]] = {}
+        self._keys_by_kpi: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
         self.per_page_max = per_page_max
         self.page_size = page_size  # force small pages to test paging
         self.scripts: dict[str, deque[Reply]] = defaultdict(deque)
@@ -89,6 +90,8 @@ class FakeKolada:
         self, kpi: str, municipality: str, year: int, value, *, gender="T", status="", isdeleted=False
     ) -> None:
         entry = {"gender": gender, "count": 1, "status": status, "value": value, "isdeleted": isdeleted}
+        if (kpi, municipality, year) not in self.data:
+            self._keys_by_kpi[kpi].append((kpi, municipality, year))
         self.data.setdefault((kpi, municipality, year), []).append(entry)
 
     def script(self, path: str, *replies: Reply) -> None:
@@ -134,10 +137,12 @@ class FakeKolada:
         if set(filters) - {"kpi", "municipality", "year"} or len(filters) < 2:
             return None
         wanted = {name: set(value.split(",")) for name, value in filters.items()}
+        keys = [key for kpi in sorted(wanted.get("kpi", self._keys_by_kpi)) for key in self._keys_by_kpi.get(kpi, [])]
         items = []
-        for (kpi, municipality, year), entries in sorted(self.data.items()):
-            key = {"kpi": kpi, "municipality": municipality, "year": str(year)}
-            if all(key[name] in values for name, values in wanted.items()):
+        for kpi, municipality, year in sorted(keys, key=lambda key: (key[2], key[1])):
+            key = {"municipality": municipality, "year": str(year)}
+            if all(key[name] in values for name, values in wanted.items() if name != "kpi"):
+                entries = self.data[(kpi, municipality, year)]
                 items.append({"kpi": kpi, "municipality": municipality, "period": year, "values": entries})
         return items
 
