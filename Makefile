@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help venv run serve worker beat test lint format messages lock clean
+.PHONY: help venv run serve worker beat test bench lint format messages lock clean
 
 help:
 	@echo "make run     set up everything (venv, migrations, reference and demo data) and serve http://127.0.0.1:8000"
 	@echo "make test    run the whole test suite (PostgreSQL/Redis tests need DATABASE_URL and REDIS_URL)"
 	@echo "make lint    ruff check and format check"
+	@echo "make bench   benchmarks (Kolada sync of 174 000 values from a local fake server)"
 	@echo "make messages  update and compile the Swedish translations"
 
 $(STAMP): pyproject.toml requirements.lock
@@ -41,6 +42,10 @@ beat: $(STAMP)
 # PYTEST_ARGS passes extra options, e.g. make test PYTEST_ARGS="-x tests/test_settings.py"
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks (speed is measured here, not by timed tests). Uses DATABASE_URL when set.
+bench: $(STAMP)
+	$(BIN)/python bench/kolada_sync.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
