@@ -1,6 +1,6 @@
 from django.urls import path
 
-from municipalities import kolada_views, views
+from municipalities import efficiency_views, kolada_views, views
 
 app_name = "municipalities"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("import/<int:pk>/tillampa/", views.import_apply, name="import_apply"),
     path("import/<int:pk>/avbryt/", views.import_cancel, name="import_cancel"),
+    path("<str:code>/effektivitet/", efficiency_views.municipality_efficiency, name="efficiency"),
     path("kolada/synkningar/", kolada_views.kolada_sync_list, name="kolada_syncs"),
     path("<str:code>/", views.municipality_detail, name="detail"),
 ]

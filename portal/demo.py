@@ -15,6 +15,7 @@ from django.db import transaction
 
 from accounts.models import StaffRole, User
 from core.audit import acting_as
+from municipalities.demo_values import seed_demo_kpi_values
 from municipalities.models import Municipality, MunicipalityDomain
 from networks.models import Organizer
 from portal.demo_networks import seed_networks, shared_password_hash, upsert
@@ -164,4 +165,5 @@ def seed_all(*, password: str) -> list[tuple[DemoUser, User]]:
         password_hash = shared_password_hash(password, [spec.email for spec in DEMO_USERS])
         seeded = seed_users(password_hash=password_hash, organizers=organizers)
         seed_networks(password_hash=password_hash, organizers=organizers)
+        seed_demo_kpi_values()
         return seeded
