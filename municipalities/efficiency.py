@@ -16,6 +16,20 @@ from dataclasses import dataclass
 from municipalities.models import Kpi, KpiValue, Municipality
 
 TREND_YEARS = 10
+# The order of the page: efficiency first, then what it is made of, then the rest (as in kolada_kpis.csv).
+CATEGORY_ORDER = [
+    "rka_effektivitetsindex",
+    "rka_resursindex",
+    "rka_kvalitetsindex",
+    "nettokostnadsavvikelse_pct",
+    "nettokostnadsavvikelse_mnkr",
+    "resurs_kostnad",
+    "resurs_personaltäthet",
+    "resultat_kvalitet",
+    "volym",
+    "ekonomi",
+    "population",
+]
 
 
 @dataclass(frozen=True)
@@ -44,10 +58,11 @@ def _median(values: list[float]) -> float | None:
 
 def efficiency_profile(*, municipality: Municipality, kpi_ids: Iterable[str] | None = None) -> list[KpiProfile]:
     """Each followed key figure with values: the last ``TREND_YEARS`` years, latest last."""
-    kpis = Kpi.objects.filter(followed=True).order_by("category", "id")
+    kpis = Kpi.objects.filter(followed=True).order_by("id")
     if kpi_ids is not None:
         kpis = kpis.filter(id__in=list(kpi_ids))
-    kpis = list(kpis)
+    rank = {category: number for number, category in enumerate(CATEGORY_ORDER)}
+    kpis = sorted(kpis, key=lambda kpi: (rank.get(kpi.category, len(rank)), kpi.id))
     rows = (
         KpiValue.objects.filter(
             kpi__in=[kpi.id for kpi in kpis],

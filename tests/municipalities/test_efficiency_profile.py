@@ -214,3 +214,11 @@ def test_page_open_to_own_representative_and_staff(client):
 def test_page_unknown_code_is_404(client):
     client.force_login(staff())
     assert client.get(reverse("municipalities:efficiency", args=["9999"])).status_code == 404
+
+
+def test_profile_lists_efficiency_indices_before_the_economy():
+    kpis = {k.id: k for k in Kpi.objects.filter(id__in=["N00901", "U11901", "N00097"])}
+    for kpi in kpis.values():
+        add(kpi, OWN, 2024, 1.0)
+    profiles = efficiency_profile(municipality=municipality(OWN), kpi_ids=list(kpis))
+    assert [profile.kpi.id for profile in profiles] == ["U11901", "N00097", "N00901"]
