@@ -118,6 +118,7 @@ def _object_urls(organizer) -> list[str]:
     return [
         "/arrangorer/skr-test/",
         "/kommuner/0114/",
+        reverse("municipalities:efficiency", args=["0114"]),
         "/finns-inte/",
         reverse("portal:invitation", args=[slug]),
         reverse("applications:apply", args=[slug]),
