@@ -222,3 +222,13 @@ def test_profile_lists_efficiency_indices_before_the_economy():
         add(kpi, OWN, 2024, 1.0)
     profiles = efficiency_profile(municipality=municipality(OWN), kpi_ids=list(kpis))
     assert [profile.kpi.id for profile in profiles] == ["U11901", "N00097", "N00901"]
+
+
+def test_only_real_values_are_attributed_to_kolada(client, kpi):
+    client.force_login(representative(OWN))
+    url = reverse("municipalities:efficiency", args=[OWN])
+    add(kpi, OWN, 2024, 40.0, is_demo=True)
+    demo_count = client.get(url).content.decode().count("Källa: Kolada")
+    KpiValue.objects.filter(kpi=kpi, municipality__code=OWN).update(is_demo=False)
+    real_count = client.get(url).content.decode().count("Källa: Kolada")
+    assert real_count == demo_count + 1
