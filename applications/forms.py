@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.attachments import validate_attachment
 from applications.models import Application, ApplicationCommitment, ProposedParticipant
-from municipalities.models import normalise_orgnr
+from municipalities.models import Kpi, normalise_orgnr
 
 TEXT_MAX = 20000  # characters in one free-text answer (about eight pages)
 OTHER_ROLE = "__other__"
@@ -51,12 +51,25 @@ class ApplicationForm(forms.ModelForm):
             "invoice_address": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, network, **kwargs):
+    referenced_kpis = forms.ModelMultipleChoiceField(
+        label=_("Key figures to reference"),
+        queryset=Kpi.objects.filter(followed=True),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+    )
+
+    def __init__(self, *args, network, profile=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.network = network
         if not network.requires_problem_description:
-            for name in ("problem_area", "current_state", "problem", "goal"):
+            for name in ("problem_area", "current_state", "problem", "goal", "referenced_kpis"):
                 del self.fields[name]
+        else:
+            # The choices shown are the profile's rows (no query); validation still asks the
+            # database, so a tampered id (unknown or not followed) is a form error.
+            self.fields["referenced_kpis"].choices = [(row.kpi.pk, row.kpi.title) for row in profile]
+            if self.instance.pk and "referenced_kpis" not in self.initial:
+                self.initial["referenced_kpis"] = [kpi.pk for kpi in self.instance.referenced_kpis.all()]
         for field in self.fields.values():
             field.required = False
             if isinstance(field.widget, forms.Textarea):

@@ -30,6 +30,9 @@ class Application(models.Model):
     current_state = models.TextField(_("current state"), blank=True)
     problem = models.TextField(_("problem"), blank=True)
     goal = models.TextField(_("goal"), blank=True)
+    referenced_kpis = models.ManyToManyField(
+        "municipalities.Kpi", blank=True, related_name="+", verbose_name=_("referenced key figures")
+    )
 
     # Invoice details (prefilled from the register, offered back to it).
     invoice_orgnr = models.CharField(_("organisation number"), max_length=11, blank=True, validators=[validate_orgnr])

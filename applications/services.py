@@ -13,13 +13,15 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, ApplicationAttachment, ApplicationCommitment, ApplicationVersion
 from applications.selectors import MissingItem, application_missing_items, application_with_content
 from core.audit import acting_as
-from municipalities.models import normalise_orgnr
+from municipalities.efficiency import CATEGORY_ORDER
+from municipalities.models import Kpi, KpiValue, normalise_orgnr
 
 MAX_ATTACHMENTS = 5
 
@@ -129,6 +131,8 @@ def application_save_draft(
                 application.peppol_id = f"0007:{application.invoice_orgnr}"
         application.full_clean(exclude=["network", "municipality", "created_by", "submitted_by"])
         application.save()
+        if "referenced_kpis" in fields:
+            application.referenced_kpis.set(fields["referenced_kpis"] or [])
         if commitments is not None:
             _save_commitments(application, commitments)
         if participants is not None:
@@ -318,7 +322,43 @@ def application_snapshot(application: Application) -> dict:
             {"name": _text(a.original_name), "size": a.size, "content_type": a.content_type}
             for a in application.attachments.all()
         ],
+        "key_figures": _key_figures(application),
     }
+
+
+def _key_figures(application: Application) -> list[dict]:
+    """The referenced key figures with the municipality's latest value now (one query).
+
+    Stored in the version, so a later sync does not change what was submitted.
+    """
+    latest = KpiValue.objects.filter(
+        kpi=OuterRef("pk"),
+        municipality_id=application.municipality_id,
+        gender=KpiValue.Gender.TOTAL,
+        value__isnull=False,
+    ).order_by("-year")
+    kpis = (
+        Kpi.objects.filter(
+            pk__in=Application.referenced_kpis.through.objects.filter(application=application.pk).values("kpi")
+        )
+        .annotate(
+            latest_year=Subquery(latest.values("year")[:1]),
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_is_demo=Subquery(latest.values("is_demo")[:1]),
+        )
+        .order_by()
+    )
+    rank = {category: number for number, category in enumerate(CATEGORY_ORDER)}
+    return [
+        {
+            "kpi": kpi.pk,
+            "title": _text(kpi.title),
+            "year": kpi.latest_year,
+            "value": kpi.latest_value,
+            "is_demo": bool(kpi.latest_is_demo),
+        }
+        for kpi in sorted(kpis, key=lambda kpi: (rank.get(kpi.category, len(rank)), kpi.pk))
+    ]
 
 
 @dataclass(frozen=True)
@@ -346,6 +386,16 @@ def version_diff(old: dict, new: dict) -> list[Change]:
             if str(before.get(key, "")) != str(answer.get(key, "")):
                 label = str(ApplicationCommitment._meta.get_field(key).verbose_name)
                 changes.append(Change(answer["title"], label, _text(before.get(key, "")), _text(answer.get(key))))
+    old_figures, new_figures = old.get("key_figures", []), new.get("key_figures", [])
+    if old_figures != new_figures:
+        changes.append(
+            Change(
+                str(_("Key figures")),
+                str(Model._meta.get_field("referenced_kpis").verbose_name),
+                _describe_figures(old_figures),
+                _describe_figures(new_figures),
+            )
+        )
     changes += _list_diff(str(_("Participants")), old.get("participants", []), new.get("participants", []), "email")
     changes += _list_diff(str(_("Attachments")), old.get("attachments", []), new.get("attachments", []), "name")
     return changes
@@ -367,3 +417,10 @@ def _list_diff(section: str, old: list[dict], new: list[dict], key: str) -> list
         if k not in after:
             changes.append(Change(section, str(_("removed")), describe(item), ""))
     return changes
+
+
+def _describe_figures(figures: list[dict]) -> str:
+    def value(figure):
+        return "–" if figure.get("value") is None else f"{figure['value']:g}"
+
+    return "; ".join(f"{_text(f.get('title'))} {_text(f.get('year') or '')}: {value(f)}".strip() for f in figures)

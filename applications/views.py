@@ -16,6 +16,7 @@ from accounts import roles
 from applications import selectors, services
 from applications.forms import ApplicationForm, CommitmentForm, participant_formset
 from applications.models import Application, ApplicationCommitment
+from municipalities.efficiency import efficiency_profile
 
 DEFAULT_MAX_PARTICIPANTS = 20
 
@@ -45,7 +46,14 @@ class ApplyForms:
         instance = application or Application(
             network=network, municipality=municipality, **services.register_invoice_details(municipality)
         )
-        self.form = ApplicationForm(data=data, files=files, instance=instance, network=network)
+        # The applicant's followed key figures beside the problem description (two queries).
+        profile = efficiency_profile(municipality=municipality) if network.requires_problem_description else []
+        self.form = ApplicationForm(data=data, files=files, instance=instance, network=network, profile=profile)
+        if "referenced_kpis" in self.form.fields:
+            checkboxes = {str(w.data["value"]): w for w in self.form["referenced_kpis"]}
+            self.kpi_rows = [(row, checkboxes[str(row.kpi.pk)]) for row in profile]
+        else:
+            self.kpi_rows = []
         answers = selectors.commitments_by_id(application)
         self.commitments = [
             (
@@ -110,19 +118,25 @@ class ApplyForms:
         }
 
 
+def _comparable(data: dict) -> dict:
+    """A snapshot without the key figures' values: a later sync is no unsubmitted change."""
+    return {**data, "key_figures": [figure.get("kpi") for figure in data.get("key_figures", [])]}
+
+
 def _render_apply(request, network, application, forms=None, *, missing=(), notice=None, status=200):
     forms = forms or ApplyForms(network=network, application=application, municipality=request.user.municipality)
     versions = selectors.application_versions(application) if application else []
     changed = False
     if application and versions:
         current = services.application_snapshot(selectors.application_with_content(application.pk))
-        changed = current != versions[-1].data
+        changed = _comparable(current) != _comparable(versions[-1].data)
     context = {
         "network": network,
         "application": application,
         "forms": forms,
         "form": forms.form,
         "commitment_forms": forms.commitments,
+        "kpi_rows": forms.kpi_rows,
         "participants": forms.participants,
         "attachments": list(application.attachments.all()) if application else [],
         "errors": forms.errors() if forms.form.is_bound else [],
