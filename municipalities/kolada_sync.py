@@ -12,7 +12,7 @@ import datetime
 import logging
 from collections.abc import Iterable
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
@@ -176,35 +176,57 @@ def kpi_values_sync(
             latest[(row.municipality, row.period, row.gender)] = row
     live = [row for row in latest.values() if not row.isdeleted]
     deleted = [row for row in latest.values() if row.isdeleted]
-    objects = [
-        KpiValue(
-            kpi_id=kpi_id,
-            municipality_id=municipality_ids[row.municipality],
-            year=row.period,
-            gender=row.gender,
-            value=row.value,
-            status=row.status[:20],
-            is_demo=False,
-        )
-        for row in live
-    ]
+    rows = [(municipality_ids[row.municipality], row.period, row.gender, row.value, row.status[:20]) for row in live]
     with transaction.atomic():
         if not Kpi.objects.filter(pk=kpi_id).exists():
             raise KoladaError("key figure unknown to Kolada and to us")
-        KpiValue.objects.bulk_create(
-            objects,
-            batch_size=1000,
-            update_conflicts=True,
-            unique_fields=["kpi", "municipality", "year", "gender"],
-            update_fields=["value", "status", "is_demo", "updated_at"],
-        )
+        _upsert_values(kpi_id, rows)
         removed = 0
         for start in range(0, len(deleted), DELETE_BATCH):
             condition = Q()
             for row in deleted[start : start + DELETE_BATCH]:
                 condition |= Q(municipality_id=municipality_ids[row.municipality], year=row.period, gender=row.gender)
             removed += KpiValue.objects.filter(condition, kpi_id=kpi_id).delete()[0]
-    return len(objects), removed
+    return len(rows), removed
+
+
+UPSERT_CHUNK = 1_000  # rows per SQLite INSERT: 7 000 parameters, within its limit of 32 766
+
+
+def _upsert_values(kpi_id: str, rows: list[tuple[int, int, str, float | None, str]]) -> None:
+    """Insert or update (municipality pk, year, gender, value, status) rows of one key figure as real values.
+
+    Written through the cursor rather than bulk_create(update_conflicts=True), which
+    spent most of a full sync building model instances (make bench: about 23 s for
+    174 000 values). PostgreSQL gets one INSERT from arrays, SQLite multi-row INSERTs.
+    """
+    if not rows:
+        return
+    table = KpiValue._meta.db_table
+    columns = "kpi_id, municipality_id, year, gender, value, status, is_demo, updated_at"
+    conflict = (
+        "ON CONFLICT (kpi_id, municipality_id, year, gender) DO UPDATE SET value = excluded.value, "
+        "status = excluded.status, is_demo = excluded.is_demo, updated_at = excluded.updated_at"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            municipalities, years, genders, values, statuses = (list(column) for column in zip(*rows, strict=True))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) "  # noqa: S608 (our table name; values are parameters)
+                "SELECT %s, m, y, g, v, s, FALSE, %s "
+                "FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::float8[], %s::varchar[]) AS t(m, y, g, v, s) "
+                + conflict,
+                [kpi_id, now, municipalities, years, genders, values, statuses],
+            )
+            return
+        for start in range(0, len(rows), UPSERT_CHUNK):
+            chunk = rows[start : start + UPSERT_CHUNK]
+            placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {placeholders} " + conflict,  # noqa: S608 (as above)
+                [p for m, y, g, v, st in chunk for p in (kpi_id, m, y, g, v, st, False, now)],
+            )
 
 
 def population_update() -> int:
