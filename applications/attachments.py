@@ -38,6 +38,8 @@ def sniff_content_type(fileobj) -> str | None:
         return None
     try:
         return _sniff_zip(fileobj)
+    # A hostile or broken ZIP can raise any of these; zipfile raises NotImplementedError
+    # for compression methods it does not support. Each means "not a document we accept".
     except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError, OSError, ValueError):
         return None
     finally:

@@ -9,6 +9,7 @@ is one scripted 500. Every request is recorded.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -179,7 +180,7 @@ class FakeKolada:
                 if reply.delay:
                     time.sleep(reply.delay)
                 body = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
                     self.send_response(reply.status)
                     self.send_header("Content-Type", "application/json; charset=utf-8")
                     self.send_header("Content-Length", str(len(body)))
@@ -187,8 +188,6 @@ class FakeKolada:
                         self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (a timeout test)
 
             def log_message(self, format, *args):
                 pass
