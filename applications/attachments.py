@@ -9,6 +9,7 @@ member count and the declared uncompressed size so a zip bomb costs nothing.
 from __future__ import annotations
 
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,9 +39,9 @@ def sniff_content_type(fileobj) -> str | None:
         return None
     try:
         return _sniff_zip(fileobj)
-    # A hostile or broken ZIP can raise any of these; zipfile raises NotImplementedError
-    # for compression methods it does not support. Each means "not a document we accept".
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, EOFError, OSError, ValueError):
+    # A broken or hostile ZIP: bad directory, truncated or corrupt deflate data.
+    # Each means "not a document we accept", never an error page.
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError):
         return None
     finally:
         fileobj.seek(0)
@@ -54,7 +55,9 @@ def _sniff_zip(fileobj) -> str | None:
         names = {m.filename for m in members}
         if "mimetype" in names:
             info = archive.getinfo("mimetype")
-            if info.file_size <= 100:
+            # Read only a small, unencrypted member in a method zipfile supports (ODT stores it plainly).
+            readable = info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) and not info.flag_bits & 0x1
+            if readable and info.file_size <= 100:
                 with archive.open(info) as member:
                     if member.read(101).strip() == ODT.encode():
                         return ODT

@@ -202,3 +202,43 @@ def test_download_refused_for_everyone_else(client, stored):
 
 def test_attachment_size_setting_is_ten_megabytes():
     assert settings.ATTACHMENT_MAX_BYTES == 10 * 1024 * 1024
+
+
+def _zip_with_mimetype(compress_type, payload: bytes | None = None) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), b"application/vnd.oasis.opendocument.text", compress_type)
+    data = buffer.getvalue()
+    return data if payload is None else data.replace(payload, b"\xff" * len(payload), 1)
+
+
+def test_sniff_rejects_zip_member_in_unsupported_compression():
+    import zipfile
+
+    from applications.attachments import sniff_content_type
+
+    data = bytearray(_zip_with_mimetype(zipfile.ZIP_STORED))
+    data[8:10] = (99).to_bytes(2, "little")  # local header: compression method 99 (AES), unsupported
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 10 : central + 12] = (99).to_bytes(2, "little")
+    assert sniff_content_type(io_bytes(bytes(data))) is None
+
+
+def test_sniff_rejects_corrupt_deflate_data():
+    import zipfile
+
+    from applications.attachments import sniff_content_type
+
+    good = _zip_with_mimetype(zipfile.ZIP_DEFLATED)
+    start = good.index(b"mimetype") + len(b"mimetype")
+    corrupt = good[:start] + b"\xff" * 10 + good[start + 10 :]
+    assert sniff_content_type(io_bytes(corrupt)) is None
+
+
+def io_bytes(data: bytes):
+    import io
+
+    return io.BytesIO(data)
