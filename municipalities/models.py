@@ -240,6 +240,20 @@ class Kpi(models.Model):
         VOLUMES = "Volymer", _("Volumes")
         OTHER = "Övrigt", _("Other")
 
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("Higher is better")
+        LOWER = "lower", _("Lower is better")
+
+    class Unit(models.TextChoices):
+        COST_PER_UNIT = "cost_per_unit", _("Cost per unit (kr per user, pupil or inhabitant)")
+        COST_TOTAL = "cost_total", _("Total cost (kr)")
+        SHARE = "share", _("Share (%)")
+        DEVIATION = "deviation", _("Deviation (can be zero or negative)")
+        INDEX = "index", _("Index")
+        COUNT = "count", _("Number")
+        RATIO = "ratio", _("Ratio (e.g. pupils per teacher)")
+        AVERAGE = "average", _("Average (e.g. merit rating, days)")
+
     id = models.CharField(_("Kolada id"), max_length=20, primary_key=True)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -256,6 +270,21 @@ class Kpi(models.Model):
         _("followed"), default=False, help_text=_("Values of followed key figures are synced from Kolada.")
     )
     synced_at = models.DateTimeField(_("metadata synced"), null=True, blank=True)
+    # Ours, not Kolada's: what an efficiency model needs to use the key figure soundly.
+    direction = models.CharField(
+        _("direction"),
+        max_length=10,
+        choices=Direction.choices,
+        blank=True,
+        help_text=_("Whether a higher or a lower value is better. Blank: neither (e.g. population)."),
+    )
+    unit = models.CharField(
+        _("kind of value"),
+        max_length=20,
+        choices=Unit.choices,
+        blank=True,
+        help_text=_("Decides where the key figure may be used in an efficiency model. Blank: not yet known."),
+    )
 
     class Meta:
         ordering = ["id"]
@@ -328,3 +357,64 @@ class KoladaSync(models.Model):
 
     def __str__(self):
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class EfficiencyModel(models.Model):
+    """An area's efficiency as a network lead defines it: quality × volume / resource (SKR), made sound.
+
+    The rules and the computation are in ``municipalities/efficiency_models.py``;
+    the results are our calculation from Kolada's values, never Kolada's own.
+    """
+
+    organizer = models.ForeignKey(
+        "networks.Organizer",
+        verbose_name=_("organiser"),
+        on_delete=models.CASCADE,
+        related_name="efficiency_models",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = history()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("efficiency model")
+        verbose_name_plural = _("efficiency models")
+
+    def __str__(self):
+        return self.name
+
+
+class EfficiencyModelKpi(models.Model):
+    """One key figure of an efficiency model, in the role of quality, volume or resource."""
+
+    class Role(models.TextChoices):
+        QUALITY = "quality", _("Quality or result")
+        VOLUME = "volume", _("Volume")
+        RESOURCE = "resource", _("Resource")
+
+    model = models.ForeignKey(
+        EfficiencyModel, verbose_name=_("efficiency model"), on_delete=models.CASCADE, related_name="components"
+    )
+    kpi = models.ForeignKey(Kpi, verbose_name=_("key figure"), on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    history = history()
+
+    class Meta:
+        ordering = ["model", "role", "kpi"]
+        verbose_name = _("key figure of an efficiency model")
+        verbose_name_plural = _("key figures of efficiency models")
+        constraints = [models.UniqueConstraint(fields=["model", "kpi"], name="unique_efficiency_model_kpi")]
+
+    def __str__(self):
+        return f"{self.model}: {self.get_role_display()} {self.kpi_id}"

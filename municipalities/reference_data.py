@@ -68,8 +68,19 @@ def load_followed_kpis() -> int:
 
     Only missing ones are created (followed): metadata is Kolada's to update on
     sync, and whether a key figure is followed is the administrators' to change.
+    Direction and kind of value (ours) are filled in only where both are blank,
+    so an administrator's correction stays.
     """
+    rows = read_csv("kolada_kpis.csv")
     existing = set(Kpi.objects.values_list("id", flat=True))
+    blank = Kpi.objects.filter(id__in=[row["id"] for row in rows], direction="", unit="")
+    by_id = {row["id"]: row for row in rows}
+    described = []
+    for kpi in blank:
+        kpi.direction, kpi.unit = by_id[kpi.id]["direction"], by_id[kpi.id]["unit"]
+        if kpi.direction or kpi.unit:
+            described.append(kpi)
+    Kpi.objects.bulk_update(described, ["direction", "unit"])
     new = [
         Kpi(
             id=row["id"],
@@ -80,9 +91,11 @@ def load_followed_kpis() -> int:
             municipality_type=row["municipality_type"],
             is_divided_by_gender=row["is_divided_by_gender"] == "true",
             category=row["category"],
+            direction=row["direction"],
+            unit=row["unit"],
             followed=True,
         )
-        for row in read_csv("kolada_kpis.csv")
+        for row in rows
         if row["id"] not in existing
     ]
     Kpi.objects.bulk_create(new)
