@@ -14,6 +14,7 @@ def navigation(request):
             items.append((_("My municipality"), reverse("municipalities:mine")))
         if roles.is_network_lead(user):
             items.append((_("My networks"), reverse("leads:network_list")))
+            items.append((_("Efficiency models"), reverse("efficiency_models:list")))
         if roles.is_staff_member(user):
             items.append((_("Organisers"), reverse("networks:organizer_list")))
             items.append((_("Municipalities and regions"), reverse("municipalities:list")))

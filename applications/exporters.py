@@ -29,9 +29,10 @@ DECIMAL_FORMAT = "0.00"
 class ReviewListExporter:
     """Header and rows of the review list; ``rows`` come from ``reviews.review_rows``."""
 
-    def __init__(self, *, criteria, rows: Iterable[ReviewRow]):
+    def __init__(self, *, criteria, rows: Iterable[ReviewRow], with_need: bool = False):
         self.criteria = list(criteria)
         self.rows = rows
+        self.with_need = with_need
 
     def header(self) -> list[str]:
         return [
@@ -46,6 +47,7 @@ class ReviewListExporter:
             _("Average"),
             _("Spread (standard deviation)"),
             _("Reviewers"),
+            *([_("Need of support (our calculation)")] if self.with_need else []),
             *[_("Average: %(criterion)s") % {"criterion": c.title} for c in self.criteria],
         ]
 
@@ -65,6 +67,7 @@ class ReviewListExporter:
                 row.average,
                 row.spread,
                 row.reviewer_count,
+                *([row.need_of_support] if self.with_need else []),
                 *row.criterion_averages,
             ]
 

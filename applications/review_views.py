@@ -41,7 +41,8 @@ def _review_rows(request: HttpRequest, network, *, with_own: bool):
         reviewer=request.user if with_own else None,
         criteria=criteria,
     )
-    return form, criteria, reviews.review_rows(queryset, criteria)
+    rows = reviews.review_rows(queryset, criteria)
+    return form, criteria, reviews.add_need_of_support(rows, network=network)
 
 
 @roles.network_lead_required
@@ -52,7 +53,14 @@ def application_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "applications/review/list.html",
-        {"network": network, "form": form, "criteria": criteria, "rows": rows, "query": query},
+        {
+            "network": network,
+            "form": form,
+            "criteria": criteria,
+            "rows": rows,
+            "query": query,
+            "show_need": reviews.uses_need_of_support(network),
+        },
     )
 
 
@@ -102,7 +110,9 @@ def _export_filename(network, extension: str) -> str:
 def _exporter(request: HttpRequest, slug: str):
     network = network_for_lead_or_404(request.user, slug)
     _form, criteria, rows = _review_rows(request, network, with_own=False)
-    return network, exporters.ReviewListExporter(criteria=criteria, rows=rows)
+    return network, exporters.ReviewListExporter(
+        criteria=criteria, rows=rows, with_need=reviews.uses_need_of_support(network)
+    )
 
 
 @roles.network_lead_required

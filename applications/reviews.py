@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Review
 from core.audit import acting_as
+from municipalities.efficiency_models import need_of_support
 from networks.models import ReviewCriterion
 
 MAX_SCORE = 5
@@ -176,6 +177,25 @@ class ReviewRow:
     reviewer_count: int
     criterion_averages: list[float | None]
     own_review_done: bool | None
+    need_of_support: float | None = None  # 0–100, our calculation; None when no basis value exists
+
+
+def uses_need_of_support(network) -> bool:
+    """Seed 002 selects by need of support: networks that ask for a problem description, or have models for it."""
+    return network.requires_problem_description or network.efficiency_models.exists()
+
+
+def add_need_of_support(rows: list[ReviewRow], *, network) -> list[ReviewRow]:
+    """Each row's need-of-support score from the network's efficiency models (or RKA's indices without one)."""
+    if not uses_need_of_support(network):
+        return rows
+    scores = need_of_support(
+        models=list(network.efficiency_models.all()),
+        municipality_ids=[row.application.municipality_id for row in rows],
+    )
+    for row in rows:
+        row.need_of_support = scores[row.application.municipality_id].score
+    return rows
 
 
 def review_rows(queryset: QuerySet[Application], criteria: list[ReviewCriterion]) -> list[ReviewRow]:

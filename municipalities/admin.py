@@ -3,7 +3,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import roles
-from municipalities.models import County, KoladaSync, Kpi, KpiValue, Municipality, MunicipalityDomain, RegisterImport
+from municipalities.models import (
+    County,
+    EfficiencyModel,
+    EfficiencyModelKpi,
+    KoladaSync,
+    Kpi,
+    KpiValue,
+    Municipality,
+    MunicipalityDomain,
+    RegisterImport,
+)
 
 
 class RegisterAdminMixin:
@@ -188,8 +198,8 @@ class KoladaReadOnlyMixin:
 
 @admin.register(Kpi)
 class KpiAdmin(KoladaReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["id", "title", "category", "perspective", "is_divided_by_gender", "followed", "synced_at"]
-    list_filter = ["followed", "category", "perspective", "municipality_type"]
+    list_display = ["id", "title", "category", "unit", "direction", "followed", "synced_at"]
+    list_filter = ["followed", "category", "unit", "direction", "perspective", "municipality_type"]
     search_fields = ["id", "title"]
     fields = [
         "id",
@@ -203,12 +213,15 @@ class KpiAdmin(KoladaReadOnlyMixin, admin.ModelAdmin):
         "publication_date",
         "publ_period",
         "followed",
+        "unit",
+        "direction",
         "synced_at",
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        # Metadata is Kolada's; administrators only choose which key figures are followed.
-        return [name for name in self.fields if name != "followed"]
+        # Metadata is Kolada's; administrators choose which key figures are followed, and set what is ours:
+        # the kind of value and the direction, which the efficiency models' rules depend on.
+        return [name for name in self.fields if name not in {"followed", "unit", "direction"}]
 
     def has_change_permission(self, request, obj=None):
         return roles.is_administrator(request.user)
@@ -228,3 +241,46 @@ class KpiValueAdmin(KoladaReadOnlyMixin, admin.ModelAdmin):
 class KoladaSyncAdmin(KoladaReadOnlyMixin, admin.ModelAdmin):
     list_display = ["started_at", "finished_at", "status", "years", "kpis_synced", "values_written", "values_deleted"]
     list_filter = ["status"]
+
+
+class EfficiencyModelKpiInline(admin.TabularInline):
+    model = EfficiencyModelKpi
+    extra = 0
+    fields = ["role", "kpi"]
+    readonly_fields = ["role", "kpi"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EfficiencyModel)
+class EfficiencyModelAdmin(SimpleHistoryAdmin):
+    """Read-only, with its history, for support: network leads edit models on their own pages, which apply the rules."""
+
+    list_display = ["name", "organizer", "updated_at"]
+    list_filter = ["organizer"]
+    search_fields = ["name"]
+    inlines = [EfficiencyModelKpiInline]
+    fields = ["name", "organizer", "description", "created_by", "created_at", "updated_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return roles.scope_to_organizers(super().get_queryset(request), request.user)
+
+    def has_module_permission(self, request):
+        return roles.is_staff_member(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return roles.is_staff_member(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

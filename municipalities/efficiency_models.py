@@ -84,6 +84,14 @@ def model_problems(parts: Sequence[tuple[Kpi, str]]) -> list[Problem]:
     if len(resources) != 1:
         problems.append(Problem(Role.RESOURCE, _("Choose exactly one key figure for the resource.")))
     problems += [Problem(Role.QUALITY, message) for kpi in quality for message in _factor_problems(kpi)]
+    problems += [
+        Problem(
+            Role.QUALITY,
+            _("%(kpi)s has no direction (higher or lower is better) and cannot measure quality.") % {"kpi": _name(kpi)},
+        )
+        for kpi in quality
+        if kpi.unit and not kpi.direction
+    ]
     problems += [Problem(Role.VOLUME, message) for kpi in volume for message in _factor_problems(kpi)]
     problems += [Problem(Role.RESOURCE, message) for kpi in resources for message in _resource_problems(kpi)]
     if len(resources) == 1 and resources[0].unit == Unit.COST_TOTAL:

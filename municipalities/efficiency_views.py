@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from municipalities import selectors
 from municipalities.efficiency import KpiProfile, efficiency_profile
+from municipalities.efficiency_models import TREND_YEARS, ModelResult, Point, compute_models, signed, trend_label
+from municipalities.models import EfficiencyModel
 from reports import charts
 
 
@@ -21,13 +23,49 @@ def municipality_efficiency(request: HttpRequest, code: str) -> HttpResponse:
     if not (is_own or roles.is_staff_member(request.user)):
         raise PermissionDenied
     profiles = efficiency_profile(municipality=municipality)
+    models = []
+    if roles.is_staff_member(request.user):
+        # Staff see their organisers' models; the results are ours, not Kolada's, and labelled so.
+        visible = roles.scope_to_organizers(EfficiencyModel.objects.select_related("organizer"), request.user)
+        for result in compute_models(list(visible)):
+            series = result.series(municipality.pk)[-TREND_YEARS:]
+            models.append(
+                {
+                    "result": result,
+                    "series": series,
+                    "latest": result.latest(municipality.pk),
+                    "trend": result.trend(municipality.pk),
+                    "trend_text": signed(result.trend(municipality.pk)),
+                    "trend_label": trend_label(result.trend(municipality.pk)),
+                    "chart": _model_chart(municipality.name, result, series),
+                }
+            )
     context = {
+        "models": models,
         "municipality": municipality,
         "is_own": is_own and not roles.is_staff_member(request.user),
         "profiles": [(profile, _trend_chart(municipality.name, profile)) for profile in profiles],
         "uses_demo": any(profile.uses_demo for profile in profiles),
     }
     return render(request, "municipalities/efficiency.html", context)
+
+
+def _model_chart(name: str, result: ModelResult, series: list[Point]) -> str:
+    title = _("%(model)s: efficiency index") % {"model": result.model.name}
+    return charts.line_chart(
+        chart_id=f"model-{result.model.pk}",
+        title=title,
+        description=_(
+            "Efficiency index per year (our calculation): %(name)s against all municipalities (median = 100) and "
+            "against its municipality group (median = 100). The numbers are in the table next to the chart."
+        )
+        % {"name": name},
+        years=[point.year for point in series],
+        series=[
+            charts.Series(_("Index, all municipalities = 100"), [point.index for point in series]),
+            charts.Series(_("Index, municipality group = 100"), [point.group_index for point in series]),
+        ],
+    )
 
 
 def _trend_chart(name: str, profile: KpiProfile) -> str:

@@ -1,9 +1,11 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from municipalities import selectors
+from municipalities.efficiency_models import model_problems
 from municipalities.imports import MAX_BYTES, ImportFileError, decode_upload
-from municipalities.models import County, Municipality
+from municipalities.models import County, EfficiencyModel, EfficiencyModelKpi, Kpi, Municipality
 
 
 class MunicipalityFilterForm(forms.Form):
@@ -60,3 +62,84 @@ class RegisterImportForm(forms.Form):
         except ImportFileError as exc:
             raise forms.ValidationError(str(exc)) from None
         return upload
+
+
+DESCRIPTION_MAX_LENGTH = 5_000
+
+
+class KpiChoice:
+    """Labels of key figures in the model form: id, title, kind of value and direction."""
+
+    @staticmethod
+    def label(kpi: Kpi) -> str:
+        unit = kpi.get_unit_display() if kpi.unit else _("kind of value not known")
+        direction = kpi.get_direction_display() if kpi.direction else _("no direction")
+        return f"{kpi.id} {kpi.title} ({unit}; {direction})"
+
+
+class EfficiencyModelForm(forms.ModelForm):
+    """A model's name and key figures; the rules of ``efficiency_models.model_problems`` decide what is sound."""
+
+    quality = forms.ModelMultipleChoiceField(
+        label=_("Quality or result"),
+        queryset=Kpi.objects.none(),
+        help_text=_("One or more. Each must have a direction (higher or lower is better)."),
+    )
+    volume = forms.ModelMultipleChoiceField(
+        label=_("Volume"),
+        queryset=Kpi.objects.none(),
+        required=False,
+        help_text=_(
+            "Needed only when the resource is a total cost. When it is a cost per unit (kr/elev), "
+            "the volume is already in it and is not used."
+        ),
+    )
+    resource = forms.ModelChoiceField(
+        label=_("Resource"),
+        queryset=Kpi.objects.none(),
+        help_text=_("A cost in kronor, in total or per unit. Shares and deviations cannot be divisors."),
+    )
+
+    class Meta:
+        model = EfficiencyModel
+        fields = ("name", "organizer", "description")
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organizers, **kwargs):
+        super().__init__(*args, **kwargs)
+        kpis = Kpi.objects.filter(followed=True).order_by("id")
+        for name in ("quality", "volume", "resource"):
+            self.fields[name].queryset = kpis
+            self.fields[name].label_from_instance = KpiChoice.label
+        self.fields["quality"].widget.attrs["size"] = 10
+        self.fields["volume"].widget.attrs["size"] = 6
+        self.fields["resource"].empty_label = _("Choose a cost")
+        self.fields["organizer"].queryset = organizers
+        self.fields["organizer"].empty_label = None
+        self.fields["description"].max_length = DESCRIPTION_MAX_LENGTH
+        self.fields["description"].validators.append(MaxLengthValidator(DESCRIPTION_MAX_LENGTH))
+        self.fields["description"].widget.attrs["maxlength"] = DESCRIPTION_MAX_LENGTH
+        if self.instance.pk and not self.is_bound:
+            components = list(self.instance.components.all())
+            for role in EfficiencyModelKpi.Role:
+                ids = [component.kpi_id for component in components if component.role == role]
+                self.initial[role.value] = ids[0] if role == EfficiencyModelKpi.Role.RESOURCE and ids else ids
+
+    def clean(self):
+        cleaned = super().clean()
+        Role = EfficiencyModelKpi.Role
+        parts = [(kpi, Role.QUALITY) for kpi in cleaned.get("quality") or []]
+        parts += [(kpi, Role.VOLUME) for kpi in cleaned.get("volume") or []]
+        if cleaned.get("resource") is not None:
+            parts.append((cleaned["resource"], Role.RESOURCE))
+        if self.errors:
+            return cleaned  # a missing or invalid choice has its own message; the rules need all three
+        for problem in model_problems(parts):
+            self.add_error(problem.role or None, problem.message)
+        return cleaned
+
+    @property
+    def volume_dropped(self) -> bool:
+        resource = self.cleaned_data.get("resource")
+        per_unit = resource is not None and resource.unit == Kpi.Unit.COST_PER_UNIT
+        return bool(self.cleaned_data.get("volume")) and per_unit

@@ -13,3 +13,14 @@ register(
         subject_lookup="uploaded_by",
     )
 )
+
+# An efficiency model's "name" is the model's, not a person's; who created it is recorded.
+register(
+    PersonalData(
+        model="municipalities.EfficiencyModel",
+        fields=("created_by", "created_at"),
+        purpose="Who created an efficiency model, shown in its history.",
+        retention="Kept with the model; the user link is cleared when the account is erased.",
+        subject_lookup="created_by",
+    )
+)

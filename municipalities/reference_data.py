@@ -72,15 +72,16 @@ def load_followed_kpis() -> int:
     so an administrator's correction stays.
     """
     rows = read_csv("kolada_kpis.csv")
-    existing = set(Kpi.objects.values_list("id", flat=True))
-    blank = Kpi.objects.filter(id__in=[row["id"] for row in rows], direction="", unit="")
-    by_id = {row["id"]: row for row in rows}
-    described = []
-    for kpi in blank:
-        kpi.direction, kpi.unit = by_id[kpi.id]["direction"], by_id[kpi.id]["unit"]
-        if kpi.direction or kpi.unit:
-            described.append(kpi)
-    Kpi.objects.bulk_update(described, ["direction", "unit"])
+    existing = {
+        kpi_id: (direction, unit) for kpi_id, direction, unit in Kpi.objects.values_list("id", "direction", "unit")
+    }
+    described = [
+        Kpi(id=row["id"], direction=row["direction"], unit=row["unit"])
+        for row in rows
+        if existing.get(row["id"]) == ("", "") and (row["direction"] or row["unit"])
+    ]
+    if described:
+        Kpi.objects.bulk_update(described, ["direction", "unit"])
     new = [
         Kpi(
             id=row["id"],

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import acting_as
 from municipalities.imports import candidate_values, plan_import
-from municipalities.models import MunicipalityDomain, RegisterImport
+from municipalities.models import EfficiencyModel, EfficiencyModelKpi, Kpi, MunicipalityDomain, RegisterImport
 
 
 class RegisterImportError(Exception):
@@ -78,3 +78,44 @@ def register_import_cancel(*, register_import: RegisterImport, actor) -> None:
     if not updated:
         raise RegisterImportError(_("This import has already been applied or cancelled."))
     register_import.refresh_from_db()
+
+
+class EfficiencyModelInUse(Exception):
+    """The model is the need-of-support basis of a network; the message names them."""
+
+
+@transaction.atomic
+def efficiency_model_save(
+    *, actor, model: EfficiencyModel, quality: list[Kpi], volume: list[Kpi], resource: Kpi
+) -> EfficiencyModel:
+    """Save the model and replace its key figures; the caller has checked the rules (``model_problems``)."""
+    with acting_as(actor):
+        if model.pk is None:
+            model.created_by = actor
+        model.save()
+        wanted = {kpi.id: EfficiencyModelKpi.Role.QUALITY for kpi in quality}
+        wanted.update({kpi.id: EfficiencyModelKpi.Role.VOLUME for kpi in volume})
+        wanted[resource.id] = EfficiencyModelKpi.Role.RESOURCE
+        for component in model.components.all():
+            role = wanted.pop(component.kpi_id, None)
+            if role is None:
+                component.delete()
+            elif component.role != role:
+                component.role = role
+                component.save(update_fields=["role"])
+        for kpi_id, role in wanted.items():
+            EfficiencyModelKpi.objects.create(model=model, kpi_id=kpi_id, role=role)
+    return model
+
+
+@transaction.atomic
+def efficiency_model_delete(*, actor, model: EfficiencyModel) -> None:
+    networks = list(model.networks.order_by("title").values_list("title", flat=True))
+    if networks:
+        raise EfficiencyModelInUse(
+            _("The model is used for the need of support in %(networks)s. Remove it from the network first.")
+            % {"networks": ", ".join(networks)}
+        )
+    with acting_as(actor):
+        model.components.all().delete()
+        model.delete()

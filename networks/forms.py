@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from municipalities.models import EfficiencyModel
 from networks.models import (
     Network,
     NetworkCommitment,
@@ -145,11 +146,13 @@ class NetworkForm(forms.ModelForm):
             "participants_min",
             "participants_max",
             "requires_problem_description",
+            "efficiency_models",
             "contact_text",
             "previous_cohort",
         )
         widgets = {
             "co_organizers": forms.CheckboxSelectMultiple,
+            "efficiency_models": forms.CheckboxSelectMultiple,
             "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "eligibility": forms.RadioSelect,
@@ -179,6 +182,11 @@ class NetworkForm(forms.ModelForm):
         self.fields["capacity"].validators.append(MinValueValidator(1))
         previous = Network.objects.filter(pk__in=networks_led_by(user).values("pk")).exclude(pk=self.instance.pk)
         self.fields["previous_cohort"].queryset = previous.order_by("title")
+        # The models of the organisers the user leads, and those already chosen (kept if the user lost access).
+        chosen = self.instance.efficiency_models.values("pk") if self.instance.pk else EfficiencyModel.objects.none()
+        self.fields["efficiency_models"].queryset = EfficiencyModel.objects.filter(
+            Q(organizer__in=lead_organizers(user)) | Q(pk__in=chosen)
+        ).select_related("organizer")
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug", "")

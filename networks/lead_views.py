@@ -31,17 +31,14 @@ def _edit(request: HttpRequest, network: Network) -> HttpResponse:
     # Validate every formset (a list, not a short-circuiting generator) so all errors show at once.
     valid = data is not None and all([form.is_valid()] + [formset.is_valid() for _heading, formset in formsets])
     if valid:
-        fields = {name: value for name, value in form.cleaned_data.items() if name != "co_organizers"}
+        many = {name: form.cleaned_data[name] for name in ("co_organizers", "efficiency_models")}
+        fields = {name: value for name, value in form.cleaned_data.items() if name not in many}
         try:
             with transaction.atomic():
                 if network.pk:
-                    network = services.network_update(
-                        actor=request.user, network=network, co_organizers=form.cleaned_data["co_organizers"], **fields
-                    )
+                    network = services.network_update(actor=request.user, network=network, **many, **fields)
                 else:
-                    network = services.network_create(
-                        actor=request.user, co_organizers=form.cleaned_data["co_organizers"], **fields
-                    )
+                    network = services.network_create(actor=request.user, **many, **fields)
                 services.network_save_parts(
                     actor=request.user, network=network, formsets=[formset for _heading, formset in formsets]
                 )

@@ -153,6 +153,16 @@ class Network(models.Model):
     requires_problem_description = models.BooleanField(
         _("requires a current-state analysis and problem description"), default=False
     )
+    efficiency_models = models.ManyToManyField(
+        "municipalities.EfficiencyModel",
+        verbose_name=_("efficiency models for the need of support"),
+        blank=True,
+        related_name="networks",
+        help_text=_(
+            "The selection's need-of-support score is computed from these models. "
+            "Without any, RKA's efficiency indices in Kolada are used."
+        ),
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -74,7 +74,14 @@ def _save(network: Network) -> None:
 
 @transaction.atomic
 def network_create(
-    *, actor, organizer: Organizer, title: str, slug: str = "", co_organizers: Iterable[Organizer] = (), **fields
+    *,
+    actor,
+    organizer: Organizer,
+    title: str,
+    slug: str = "",
+    co_organizers: Iterable[Organizer] = (),
+    efficiency_models: Iterable = (),
+    **fields,
 ) -> Network:
     """A new draft network of ``organizer``, where ``actor`` is a network lead or administrator."""
     if not roles.is_network_lead(actor, organizer):
@@ -86,11 +93,19 @@ def network_create(
     with acting_as(actor):
         _save(network)
         network.co_organizers.set(co_organizers)
+        network.efficiency_models.set(efficiency_models)
     return network
 
 
 @transaction.atomic
-def network_update(*, actor, network: Network, co_organizers: Iterable[Organizer] | None = None, **fields) -> Network:
+def network_update(
+    *,
+    actor,
+    network: Network,
+    co_organizers: Iterable[Organizer] | None = None,
+    efficiency_models: Iterable | None = None,
+    **fields,
+) -> Network:
     """Change the invitation's fields (not its status: that goes through ``network_set_status``)."""
     _check_lead(actor, network)
     fields.pop("status", None)
@@ -103,6 +118,9 @@ def network_update(*, actor, network: Network, co_organizers: Iterable[Organizer
         _save(network)
         if co_organizers is not None:
             network.co_organizers.set(co_organizers)
+        if efficiency_models is not None:
+            # The need-of-support basis of the selection (seed 002); the form offers the lead's organisers' models.
+            network.efficiency_models.set(efficiency_models)
     return network
 
 

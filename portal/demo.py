@@ -16,7 +16,8 @@ from django.db import transaction
 from accounts.models import StaffRole, User
 from core.audit import acting_as
 from municipalities.demo_values import seed_demo_kpi_values
-from municipalities.models import Municipality, MunicipalityDomain
+from municipalities.models import EfficiencyModel, EfficiencyModelKpi, Kpi, Municipality, MunicipalityDomain
+from municipalities.services import efficiency_model_save
 from networks.models import Organizer
 from portal.demo_networks import seed_networks, shared_password_hash, upsert
 
@@ -164,6 +165,53 @@ def seed_all(*, password: str) -> list[tuple[DemoUser, User]]:
         seed_domains()
         password_hash = shared_password_hash(password, [spec.email for spec in DEMO_USERS])
         seeded = seed_users(password_hash=password_hash, organizers=organizers)
-        seed_networks(password_hash=password_hash, organizers=organizers)
+        networks = seed_networks(password_hash=password_hash, organizers=organizers)
         seed_demo_kpi_values()
+        seed_efficiency_models(organizers=organizers, networks=networks)
         return seeded
+
+
+# Two areas of "Effektivare kommun" (seed 002), resultat per kostnad: the cost is per unit,
+# so the volume is already in it (see municipalities/efficiency_models.py).
+DEMO_EFFICIENCY_MODELS = [
+    {
+        "name": "Grundskola: resultat per kostnad",
+        "description": "Elevernas resultat i åk 9 (betygskriterier och meritvärde) mot kostnaden per elev.",
+        "quality": ["N15419", "N15505"],
+        "resource": "N15008",
+    },
+    {
+        "name": "Äldreomsorg: brukarbedömning per kostnad",
+        "description": "Brukarnas helhetsbedömning av hemtjänst och särskilt boende mot kostnaden per invånare 80+.",
+        "quality": ["U21468", "U23471"],
+        "resource": "N20048",
+    },
+]
+
+
+@transaction.atomic
+def seed_efficiency_models(*, organizers: dict[str, Organizer], networks) -> list[EfficiencyModel]:
+    """SKR's demo models, the need-of-support basis of the networks that require a problem description."""
+    models = []
+    kpis = Kpi.objects.in_bulk(
+        [kpi_id for spec in DEMO_EFFICIENCY_MODELS for kpi_id in [*spec["quality"], spec["resource"]]]
+    )
+    for spec in DEMO_EFFICIENCY_MODELS:
+        model = upsert(
+            EfficiencyModel, {"description": spec["description"]}, organizer=organizers["skr"], name=spec["name"]
+        )
+        wanted = {(kpi_id, EfficiencyModelKpi.Role.QUALITY.value) for kpi_id in spec["quality"]}
+        wanted.add((spec["resource"], EfficiencyModelKpi.Role.RESOURCE.value))
+        if set(model.components.values_list("kpi_id", "role")) != wanted:  # a second run changes nothing
+            efficiency_model_save(
+                actor=None,
+                model=model,
+                quality=[kpis[kpi_id] for kpi_id in spec["quality"]],
+                volume=[],
+                resource=kpis[spec["resource"]],
+            )
+        models.append(model)
+    for network in networks:
+        if network.requires_problem_description:
+            network.efficiency_models.set(models)
+    return models

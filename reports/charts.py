@@ -42,13 +42,13 @@ def _safe_id(chart_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", chart_id)
 
 
-def _svg(chart_id: str, title: str, description: str, height: int, body: SafeString) -> SafeString:
+def _svg(chart_id: str, title: str, description: str, height: int, body: SafeString, width: int = WIDTH) -> SafeString:
     chart_id = _safe_id(chart_id)
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         'role="img" aria-labelledby="{id}-title {id}-desc" class="chart" font-family="sans-serif" font-size="12">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{description}</desc>{body}</svg>',
-        width=WIDTH,
+        width=width,
         height=height,
         id=chart_id,
         title=title,
@@ -165,10 +165,16 @@ def _legend_item(number: int, label: str, colour: str, dash: str) -> SafeString:
     )
 
 
-def bar_chart(*, chart_id: str, title: str, description: str, bars: list[tuple[str, float | None]]) -> SafeString:
-    """Horizontal bars from zero, one per (label, value); a missing value is written as "–"."""
+def bar_chart(
+    *, chart_id: str, title: str, description: str, bars: list[tuple[str, float | None]], label_width: int = 150
+) -> SafeString:
+    """Horizontal bars from zero, one per (label, value); a missing value is written as "–".
+
+    ``label_width`` makes room for long labels; the chart grows by as much, keeping the bars' width.
+    """
     present = [value for _label, value in bars if value is not None]
-    row_h, label_w = 28, 150
+    row_h, label_w = 28, label_width
+    width = WIDTH + label_width - 150
     height = TOP * 2 + row_h * max(len(bars), 1)
     if not present:
         body = format_html_join(
@@ -179,9 +185,9 @@ def bar_chart(*, chart_id: str, title: str, description: str, bars: list[tuple[s
                 for i, (label, _v) in enumerate(bars)
             ),
         )
-        return _svg(chart_id, title, description, height, body)
+        return _svg(chart_id, title, description, height, body, width)
     low, high = _scale(present, include_zero=True)
-    plot_w = WIDTH - label_w - RIGHT - 70
+    plot_w = width - label_w - RIGHT - 70
 
     def x(value: float) -> float:
         return label_w + plot_w * (value - low) / (high - low)
@@ -209,4 +215,4 @@ def bar_chart(*, chart_id: str, title: str, description: str, bars: list[tuple[s
                 format_value(value),
             )
         )
-    return _svg(chart_id, title, description, height, mark_safe("".join(parts)))  # noqa: S308 (parts are escaped)
+    return _svg(chart_id, title, description, height, mark_safe("".join(parts)), width)  # noqa: S308 (escaped)

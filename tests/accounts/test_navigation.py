@@ -29,12 +29,24 @@ def test_navigation_representative_sees_own_municipality_only(client):
     [
         (
             Role.NETWORK_LEAD,
-            ["leads:network_list", "networks:organizer_list", "municipalities:list", "accounts:representatives"],
+            [
+                "leads:network_list",
+                "efficiency_models:list",
+                "networks:organizer_list",
+                "municipalities:list",
+                "accounts:representatives",
+            ],
         ),
         (Role.FINANCE, ["networks:organizer_list", "municipalities:list"]),
         (
             Role.ADMINISTRATOR,
-            ["leads:network_list", "networks:organizer_list", "municipalities:list", "accounts:representatives"],
+            [
+                "leads:network_list",
+                "efficiency_models:list",
+                "networks:organizer_list",
+                "municipalities:list",
+                "accounts:representatives",
+            ],
         ),
     ],
 )

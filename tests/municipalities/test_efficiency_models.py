@@ -23,7 +23,9 @@ D = "1984"  # Arboga: used where a kommun lacks a value
 
 
 def make_kpi(kpi_id, unit, direction="higher", **kwargs):
-    return Kpi.objects.create(id=kpi_id, title=f"Test {kpi_id}", unit=unit, direction=direction, followed=True, **kwargs)
+    return Kpi.objects.create(
+        id=kpi_id, title=f"Test {kpi_id}", unit=unit, direction=direction, followed=True, **kwargs
+    )
 
 
 def set_values(kpi, year, values: dict[str, float | None], *, is_demo=False):
@@ -97,6 +99,12 @@ def test_quality_and_exactly_one_resource_are_required(kpis):
     problems = model_problems([(kpis["unit_cost"], Role.RESOURCE), (kpis["total_cost"], Role.RESOURCE)])
     assert {problem.role for problem in problems} == {Role.QUALITY, Role.RESOURCE}
     assert model_problems([]) != []
+
+
+def test_quality_needs_a_direction(kpis):
+    problems = model_problems([(kpis["volume"], Role.QUALITY), (kpis["unit_cost"], Role.RESOURCE)])
+    assert [problem.role for problem in problems] == [Role.QUALITY]
+    assert "XV0001" in problems[0].message
 
 
 def test_a_cost_cannot_be_quality(kpis):
