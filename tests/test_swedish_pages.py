@@ -19,6 +19,7 @@ from tests.factories import (
     OrganizerFactory,
     ReviewCriterionFactory,
     UserFactory,
+    municipality,
     representative,
     staff,
 )
@@ -115,7 +116,15 @@ def _object_urls(organizer) -> list[str]:
     ReviewCriterionFactory(network=network)
     Application.objects.filter(pk=application.pk).update(status=Application.Status.SUBMITTED, version=1)
     slug, pk = network.slug, application.pk
+    models = _efficiency_models(organizer)
+    network.efficiency_models.set(models)
+    model_urls = [
+        reverse(name, args=[model.pk])
+        for model in models
+        for name in ("efficiency_models:detail", "efficiency_models:edit", "efficiency_models:delete")
+    ]
     return [
+        *model_urls,
         "/arrangorer/skr-test/",
         "/kommuner/0114/",
         reverse("municipalities:efficiency", args=["0114"]),
@@ -130,6 +139,26 @@ def _object_urls(organizer) -> list[str]:
         reverse("reviews:list", args=[slug]),
         reverse("reviews:detail", args=[slug, pk]),
     ]
+
+
+def _efficiency_models(organizer):
+    """A sound model with values (ranking, trend, missing kommuner) and one that breaks the rules."""
+    from municipalities.models import EfficiencyModel, EfficiencyModelKpi, KpiValue
+
+    sound = EfficiencyModel.objects.create(organizer=organizer, name="Grundskola")
+    broken = EfficiencyModel.objects.create(organizer=organizer, name="Fel")
+    for model, kpi_id, role in [
+        (sound, "N15419", "quality"),
+        (sound, "N15008", "resource"),
+        (broken, "N15419", "quality"),
+        (broken, "N00097", "resource"),
+    ]:
+        EfficiencyModelKpi.objects.create(model=model, kpi_id=kpi_id, role=role)
+    for year in (2023, 2024):
+        for code, quality, cost in [("0114", 80, 100_000), ("1440", 60, 90_000), ("0764", 40, 0)]:
+            KpiValue.objects.create(kpi_id="N15419", municipality=municipality(code), year=year, value=quality)
+            KpiValue.objects.create(kpi_id="N15008", municipality=municipality(code), year=year, value=cost)
+    return [sound, broken]
 
 
 @pytest.mark.django_db
