@@ -18,7 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from core.audit import acting_as, current_actor
-from municipalities.kolada import KoladaClient, KoladaError, ValueRow
+from municipalities.kolada import KoladaClient, KoladaError
 from municipalities.models import KoladaSync, Kpi, KpiValue, Municipality
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ DEFAULT_YEARS = 11  # this year and the ten before
 KIND_BY_TYPE = {"K": Municipality.Kind.MUNICIPALITY, "L": Municipality.Kind.REGION}
 NOT_IN_REGISTER = {"0000"}  # Riket: in Kolada's list, not in ours
 DELETE_BATCH = 200
+GENDERS = frozenset(KpiValue.Gender.values)  # the enum property builds a new list at every call
 
 
 def default_years() -> list[int]:
@@ -170,13 +171,14 @@ def kpi_values_sync(
     *, client: KoladaClient, kpi_id: str, years: list[int], municipality_ids: dict[str, int]
 ) -> tuple[int, int]:
     """Fetch every page of one key figure, then upsert and delete in one transaction: (written, deleted)."""
-    latest: dict[tuple[str, int, str], ValueRow] = {}
-    for row in client.values([kpi_id], years=years):
-        if row.kpi == kpi_id and row.municipality in municipality_ids and row.gender in KpiValue.Gender.values:
-            latest[(row.municipality, row.period, row.gender)] = row
-    live = [row for row in latest.values() if not row.isdeleted]
-    deleted = [row for row in latest.values() if row.isdeleted]
-    rows = [(municipality_ids[row.municipality], row.period, row.gender, row.value, row.status[:20]) for row in live]
+    # (municipality pk, year, gender) -> (value, status, isdeleted); a later row wins
+    latest: dict[tuple[int, int, str], tuple[float | None, str, bool]] = {}
+    for kpi, municipality, period, gender, value, status, isdeleted in client.values([kpi_id], years=years):
+        municipality_id = municipality_ids.get(municipality)
+        if municipality_id is not None and kpi == kpi_id and gender in GENDERS:
+            latest[municipality_id, period, gender] = (value, status, isdeleted)
+    rows = [(*key, value, status[:20]) for key, (value, status, isdeleted) in latest.items() if not isdeleted]
+    deleted = [key for key, (_value, _status, isdeleted) in latest.items() if isdeleted]
     with transaction.atomic():
         if not Kpi.objects.filter(pk=kpi_id).exists():
             raise KoladaError("key figure unknown to Kolada and to us")
@@ -184,8 +186,8 @@ def kpi_values_sync(
         removed = 0
         for start in range(0, len(deleted), DELETE_BATCH):
             condition = Q()
-            for row in deleted[start : start + DELETE_BATCH]:
-                condition |= Q(municipality_id=municipality_ids[row.municipality], year=row.period, gender=row.gender)
+            for municipality_id, year, gender in deleted[start : start + DELETE_BATCH]:
+                condition |= Q(municipality_id=municipality_id, year=year, gender=gender)
             removed += KpiValue.objects.filter(condition, kpi_id=kpi_id).delete()[0]
     return len(rows), removed
 
