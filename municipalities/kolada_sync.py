@@ -192,7 +192,11 @@ def kpi_values_sync(
     return len(rows), removed
 
 
-UPSERT_CHUNK = 1_000  # rows per SQLite INSERT: 7 000 parameters, within its limit of 32 766
+UPSERT_COLUMNS = "kpi_id, municipality_id, year, gender, value, status, is_demo, updated_at"
+UPSERT_CONFLICT = (
+    "ON CONFLICT (kpi_id, municipality_id, year, gender) DO UPDATE SET value = excluded.value, "
+    "status = excluded.status, is_demo = excluded.is_demo, updated_at = excluded.updated_at"
+)
 
 
 def _upsert_values(kpi_id: str, rows: list[tuple[int, int, str, float | None, str]]) -> None:
@@ -200,35 +204,51 @@ def _upsert_values(kpi_id: str, rows: list[tuple[int, int, str, float | None, st
 
     Written through the cursor rather than bulk_create(update_conflicts=True), which
     spent most of a full sync building model instances (make bench: about 23 s for
-    174 000 values). PostgreSQL gets one INSERT from arrays, SQLite multi-row INSERTs.
+    174 000 values). PostgreSQL gets the rows by COPY into a temporary table
+    and one INSERT … SELECT from it: Django binds parameters client-side, so arrays
+    as parameters went over as SQL text, slow to render and to parse. SQLite gets
+    one prepared INSERT run per row by executemany, which unlike multi-row INSERTs
+    does not have every parameter quoted again for the query log when DEBUG is on.
     """
     if not rows:
         return
     table = KpiValue._meta.db_table
-    columns = "kpi_id, municipality_id, year, gender, value, status, is_demo, updated_at"
-    conflict = (
-        "ON CONFLICT (kpi_id, municipality_id, year, gender) DO UPDATE SET value = excluded.value, "
-        "status = excluded.status, is_demo = excluded.is_demo, updated_at = excluded.updated_at"
-    )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            municipalities, years, genders, values, statuses = (list(column) for column in zip(*rows, strict=True))
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) "  # noqa: S608 (our table name; values are parameters)
-                "SELECT %s, m, y, g, v, s, FALSE, %s "
-                "FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::float8[], %s::varchar[]) AS t(m, y, g, v, s) "
-                + conflict,
-                [kpi_id, now, municipalities, years, genders, values, statuses],
-            )
+            _copy_upsert(cursor, table, kpi_id, now, rows)
             return
-        for start in range(0, len(rows), UPSERT_CHUNK):
-            chunk = rows[start : start + UPSERT_CHUNK]
-            placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {placeholders} " + conflict,  # noqa: S608 (as above)
-                [p for m, y, g, v, st in chunk for p in (kpi_id, m, y, g, v, st, False, now)],
-            )
+        cursor.executemany(
+            f"INSERT INTO {table} ({UPSERT_COLUMNS}) "  # noqa: S608 (our table name; values are parameters)
+            "VALUES (%s, %s, %s, %s, %s, %s, FALSE, %s) " + UPSERT_CONFLICT,
+            [(kpi_id, m, y, g, v, s, now) for m, y, g, v, s in rows],
+        )
+
+
+def _copy_upsert(cursor, table: str, kpi_id: str, now, rows: list[tuple[int, int, str, float | None, str]]) -> None:
+    """PostgreSQL: COPY the rows into a temporary table, then upsert from it; the table is dropped again.
+
+    Dropped explicitly rather than only ON COMMIT: inside an outer transaction (tests)
+    the next key figure creates it anew. A failure rolls its creation back with the rest.
+    """
+    # cursor.copy() bypasses Django's error wrapping: psycopg errors must become DatabaseError
+    with connection.wrap_database_errors:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE kolada_values_in (municipality_id integer, year integer, "
+            "gender varchar(1), value double precision, status varchar(20)) ON COMMIT DROP"
+        )
+        # Text, not binary: psycopg's binary int4 wraps a too large year around silently,
+        # where the server's text parsing refuses it (the key figure then fails, as before).
+        with cursor.copy("COPY kolada_values_in FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({UPSERT_COLUMNS}) "  # noqa: S608 (our table name; values are parameters)
+            "SELECT %s, municipality_id, year, gender, value, status, FALSE, %s FROM kolada_values_in "
+            + UPSERT_CONFLICT,
+            [kpi_id, now],
+        )
+        cursor.execute("DROP TABLE kolada_values_in")
 
 
 def population_update() -> int:
