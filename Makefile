@@ -11,7 +11,7 @@ help:
 	@echo "make run     set up everything (venv, migrations, reference and demo data) and serve http://127.0.0.1:8000"
 	@echo "make test    run the whole test suite (PostgreSQL/Redis tests need DATABASE_URL and REDIS_URL)"
 	@echo "make lint    ruff check and format check"
-	@echo "make bench   benchmarks (Kolada sync of 174 000 values from a local fake server)"
+	@echo "make bench   benchmarks (Kolada sync of 174 000 values from a local fake server; selection optimiser for 25/100/290 applicants)"
 	@echo "make messages  update and compile the Swedish translations"
 
 $(STAMP): pyproject.toml requirements.lock
@@ -46,6 +46,7 @@ test: $(STAMP)
 # Benchmarks (speed is measured here, not by timed tests). Uses DATABASE_URL when set.
 bench: $(STAMP)
 	$(BIN)/python bench/kolada_sync.py
+	$(BIN)/python bench/selection.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
