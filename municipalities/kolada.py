@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import itertools
 import json
+import math
 import time
 import urllib.error
 import urllib.parse
@@ -170,9 +171,21 @@ def _retry_after(header: str | None) -> float | None:
     return None if seconds is None else max(0.0, min(seconds, RETRY_AFTER_CAP_SECONDS))
 
 
+YEARS_POSSIBLE = (1900, 2200)  # a year outside is a malformed row (and would overflow the column)
+
+
+def _finite(value) -> float:
+    number = float(value)
+    if not math.isfinite(number):  # NaN or infinity would poison every median
+        raise ValueError(f"value {value!r} is not a finite number")
+    return number
+
+
 def _value_rows(item: dict) -> list[ValueRow]:
     try:
         kpi, municipality, period = str(item["kpi"]), str(item["municipality"]), int(item["period"])
+        if not YEARS_POSSIBLE[0] <= period <= YEARS_POSSIBLE[1]:
+            raise ValueError(f"year {period} out of range")
         entries = item.get("values") or []
         item_deleted = item.get("isdeleted", False)
         rows = []
@@ -184,7 +197,7 @@ def _value_rows(item: dict) -> list[ValueRow]:
                     municipality,
                     period,
                     str(entry.get("gender") or "T"),
-                    None if value is None else float(value),
+                    None if value is None else _finite(value),
                     str(entry.get("status") or ""),
                     bool(entry.get("isdeleted", item_deleted)),
                 )

@@ -80,6 +80,20 @@ def test_values_normalise_null_values_isdeleted_rows_and_genders(fake):
     assert fake.requests[0].path == "/v3/data/kpi/N01951/year/2023,2024"
 
 
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"kpi": "N01951", "municipality": "0114", "period": 2**63, "values": []},  # would overflow the column
+        {"kpi": "N01951", "municipality": "0114", "period": 1066, "values": []},
+        {"kpi": "N01951", "municipality": "0114", "period": 2024, "values": [{"gender": "T", "value": "NaN"}]},
+        {"kpi": "N01951", "municipality": "0114", "period": 2024, "values": [{"gender": "T", "value": 1e400}]},
+    ],
+)
+def test_impossible_years_and_non_finite_values_are_malformed_rows(item):
+    with pytest.raises(KoladaError, match="cannot read"):
+        kolada._value_rows(item)
+
+
 def test_values_with_an_empty_list(fake):
     assert list(KoladaClient().values(["N01951"], years=[2024])) == []
 
