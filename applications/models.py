@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -203,3 +203,43 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.application} / {self.criterion}: {self.score}"
+
+
+class SelectionRules(models.Model):
+    """A network's rules for the selection proposal (``applications/selection.py``); defaults follow the seeds."""
+
+    class Coverage(models.TextChoices):
+        AREA = "area", _("National areas (riksområden)")
+        COUNTY = "county", _("Counties")
+        NONE = "", _("No bonus for spread")
+
+    network = models.OneToOneField(
+        "networks.Network", verbose_name=_("network"), on_delete=models.CASCADE, related_name="selection_rules"
+    )
+    weight_score = models.FloatField(
+        _("weight of the review score"), default=1.0, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    weight_need = models.FloatField(
+        _("weight of the need of support"), default=0.0, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    coverage = models.CharField(
+        _("spread over"), max_length=10, choices=Coverage.choices, blank=True, default=Coverage.AREA
+    )
+    coverage_bonus = models.FloatField(
+        _("bonus per area covered"), default=0.5, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    # size class key (municipalities.classification) -> number of places
+    size_min = models.JSONField(_("at least, per size class"), default=dict, blank=True)
+    size_max = models.JSONField(_("at most, per size class"), default=dict, blank=True)
+    bloc_max_difference = models.PositiveSmallIntegerField(
+        _("political balance: largest difference between the blocs"), null=True, blank=True
+    )
+    county_max = models.PositiveSmallIntegerField(_("at most per county"), null=True, blank=True)
+    history = history()
+
+    class Meta:
+        verbose_name = _("selection rules")
+        verbose_name_plural = _("selection rules")
+
+    def __str__(self):
+        return str(self.network)
