@@ -174,16 +174,15 @@ class ModelResult:
     def latest_year(self) -> int | None:
         return self.years[-1] if self.years else None
 
+    def point(self, municipality_id: int, year: int) -> Point:
+        """The kommun's point that year; a kommun without any value that year is missing ("No values")."""
+        return self.points.get(municipality_id, {}).get(year) or Point(year=year, index=None, missing=_("No values"))
+
     def series(self, municipality_id: int) -> list[Point]:
-        by_year = self.points.get(municipality_id, {})
-        return [by_year.get(year) or Point(year=year, index=None, missing=_("No values")) for year in self.years]
+        return [self.point(municipality_id, year) for year in self.years]
 
     def latest(self, municipality_id: int) -> Point | None:
-        if self.latest_year is None:
-            return None
-        return self.points.get(municipality_id, {}).get(self.latest_year) or Point(
-            year=self.latest_year, index=None, missing=_("No values")
-        )
+        return None if self.latest_year is None else self.point(municipality_id, self.latest_year)
 
     def trend(self, municipality_id: int) -> float | None:
         """Index points gained (positive) or lost over the last up to five years with a value."""

@@ -29,14 +29,15 @@ def municipality_efficiency(request: HttpRequest, code: str) -> HttpResponse:
         visible = roles.scope_to_organizers(EfficiencyModel.objects.select_related("organizer"), request.user)
         for result in compute_models(list(visible)):
             series = result.series(municipality.pk)[-TREND_YEARS:]
+            change = result.trend(municipality.pk)
             models.append(
                 {
                     "result": result,
                     "series": series,
                     "latest": result.latest(municipality.pk),
-                    "trend": result.trend(municipality.pk),
-                    "trend_text": signed(result.trend(municipality.pk)),
-                    "trend_label": trend_label(result.trend(municipality.pk)),
+                    "trend": change,
+                    "trend_text": signed(change),
+                    "trend_label": trend_label(change),
                     "chart": _model_chart(municipality.name, result, series),
                 }
             )
