@@ -17,6 +17,7 @@ urlpatterns = [
     path("arrangorer/", include("networks.urls")),
     path("projektledare/", include("networks.lead_urls")),
     path("projektledare/", include("applications.review_urls")),
+    path("projektledare/", include("applications.selection_urls")),
     path("projektledare/effektivitetsmodeller/", include("municipalities.efficiency_model_urls")),
     path("", include("applications.urls")),
     path("", include("portal.urls")),
