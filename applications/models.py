@@ -15,6 +15,15 @@ class Application(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        WAITLIST = "waitlist", _("Waiting list")
+        REJECTED = "rejected", _("Not accepted")
+
+    class Lock(models.TextChoices):
+        IN = "in", _("Locked in")
+        OUT = "out", _("Locked out")
+
     network = models.ForeignKey("networks.Network", on_delete=models.PROTECT, related_name="applications")
     municipality = models.ForeignKey(
         "municipalities.Municipality", on_delete=models.PROTECT, related_name="applications"
@@ -60,6 +69,27 @@ class Application(models.Model):
         related_name="+",
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    # The selection decision (applications/decisions.py): set by a lead, seen by the
+    # municipality only once published.
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
+    waitlist_rank = models.PositiveSmallIntegerField(_("place on the waiting list"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    selection_lock = models.CharField(_("locked in the selection"), max_length=3, choices=Lock.choices, blank=True)
+    overrides_proposal = models.BooleanField(_("departs from the proposal"), default=False)
+    override_reason = models.TextField(_("reason for departing from the proposal"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    published_decision = models.CharField(_("published decision"), max_length=10, choices=Decision.choices, blank=True)
+    decision_published_at = models.DateTimeField(_("decision published"), null=True, blank=True)
+
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -71,6 +101,10 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         constraints = [
             models.UniqueConstraint(fields=["network", "municipality"], name="unique_application_per_municipality"),
+            models.CheckConstraint(
+                condition=models.Q(waitlist_rank__isnull=True) | models.Q(decision="waitlist"),
+                name="application_rank_only_on_waitlist",
+            ),
         ]
 
     def __str__(self):
@@ -243,3 +277,90 @@ class SelectionRules(models.Model):
 
     def __str__(self):
         return str(self.network)
+
+
+class SelectionRun(models.Model):
+    """One run of the optimiser: the rules, locks and the proposal as they were (the urval's record)."""
+
+    class Status(models.TextChoices):
+        OPTIMAL = "optimal", _("Proven optimum")
+        INFEASIBLE = "infeasible", _("The rules cannot all hold")
+        ALL = "all", _("Room for every applicant")
+
+    network = models.ForeignKey("networks.Network", on_delete=models.CASCADE, related_name="selection_runs")
+    created_at = models.DateTimeField(_("run"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("run by"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("result"), max_length=12, choices=Status.choices)
+    capacity = models.PositiveSmallIntegerField(_("places"))
+    applicants = models.PositiveSmallIntegerField(_("applicants"))
+    objective = models.FloatField(_("objective value"), null=True, blank=True)
+    seconds = models.FloatField(_("solve time in seconds"), default=0)
+    rules = models.JSONField(_("rules"), default=dict)
+    # application pk (as str, JSON keys) -> the candidate's facts at the time of the run
+    candidates = models.JSONField(_("applicants as they were"), default=dict)
+    chosen = models.JSONField(_("proposed applications"), default=list)
+    result = models.JSONField(_("explanation"), default=dict)
+
+    class Meta:
+        ordering = ["network", "-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+        verbose_name = _("selection run")
+        verbose_name_plural = _("selection runs")
+
+    def __str__(self):
+        return f"{self.network} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class WaitlistOffer(models.Model):
+    """A place offered to the first on the waiting list when a member leaves; it passes on if unanswered."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Awaiting answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("No answer in time")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the leads")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="waitlist_offers")
+    network = models.ForeignKey("networks.Network", on_delete=models.CASCADE, related_name="waitlist_offers")
+    vacated_by = models.ForeignKey(
+        "networks.Membership",
+        verbose_name=_("place left by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    offered_at = models.DateTimeField(_("offered"))
+    deadline = models.DateTimeField(_("answer at the latest"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = history()
+
+    class Meta:
+        ordering = ["network", "-offered_at", "-pk"]
+        verbose_name = _("waiting-list offer")
+        verbose_name_plural = _("waiting-list offers")
+        constraints = [
+            # At most one open offer per application (the network may have several places open).
+            models.UniqueConstraint(
+                fields=["application"], condition=models.Q(status="open"), name="one_open_offer_per_application"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deadline__gt=models.F("offered_at")), name="offer_deadline_after"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} ({self.get_status_display()})"

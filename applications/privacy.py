@@ -9,7 +9,7 @@ register(
     ),
     PersonalData(
         model="applications.Application",
-        fields=("created_by", "submitted_by", "buyer_reference", "invoice_email"),
+        fields=("created_by", "submitted_by", "decided_by", "buyer_reference", "invoice_email"),
         purpose="Who applied on the municipality's behalf, and the invoice reference person.",
         retention="As long as the network's records are kept.",
         subject_lookup="created_by",
@@ -27,5 +27,19 @@ register(
         purpose="Files attached to an application.",
         retention="As long as the network's records are kept.",
         subject_lookup="uploaded_by",
+    ),
+    PersonalData(
+        model="applications.WaitlistOffer",
+        fields=("answered_by",),
+        purpose="Who answered an offer of a place from the waiting list.",
+        retention="As long as the network's records are kept.",
+        subject_lookup="answered_by",
+    ),
+    PersonalData(
+        model="applications.SelectionRun",
+        fields=("created_by",),
+        purpose="Who ran the selection proposal, for an explainable urval.",
+        retention="As long as the network's records are kept.",
+        subject_lookup="created_by",
     ),
 )

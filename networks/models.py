@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import history
-from municipalities.models import normalise_orgnr, validate_orgnr
+from municipalities.models import normalise_orgnr, validate_orgnr, validate_peppol_id
 
 
 class Organizer(models.Model):
@@ -314,6 +314,22 @@ class Membership(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     source = models.CharField(_("how it began"), max_length=10, choices=Source.choices, default=Source.DECISION)
     started_on = models.DateField(_("started"), null=True, blank=True)
+    application = models.OneToOneField(
+        "applications.Application",
+        verbose_name=_("application"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="membership",
+    )
+    # Invoice details, copied from the application or completed by the representative.
+    invoice_orgnr = models.CharField(_("organisation number"), max_length=11, blank=True, validators=[validate_orgnr])
+    invoice_email = models.EmailField(_("invoice e-mail"), blank=True)
+    invoice_address = models.TextField(_("invoice address"), blank=True)
+    buyer_reference = models.CharField(_("your reference"), max_length=100, blank=True)
+    peppol_id = models.CharField(_("PEPPOL participant id"), max_length=50, blank=True, validators=[validate_peppol_id])
+    left_on = models.DateField(_("left"), null=True, blank=True)
+    left_reason = models.TextField(_("reason for leaving"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = history()
@@ -328,3 +344,57 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.municipality} – {self.network}"
+
+    @property
+    def invoice_details_complete(self) -> bool:
+        return bool(self.invoice_orgnr and (self.invoice_address or self.peppol_id))
+
+
+class MembershipParticipant(models.Model):
+    """A person taking part for a member municipality (name, e-mail, title, role)."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="participants")
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("e-mail"))
+    title = models.CharField(_("job title"), max_length=150, blank=True)
+    role = models.CharField(_("role in the network"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["membership", "pk"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "email"], name="unique_membership_participant_email"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipCommitment(models.Model):
+    """A member municipality's confirmation of one of the network's commitments."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="commitments")
+    commitment = models.ForeignKey(NetworkCommitment, on_delete=models.PROTECT, related_name="+")
+    confirmed = models.BooleanField(_("confirmed"), default=False)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_reference = models.CharField(_("reference number (diarienummer)"), max_length=100, blank=True)
+    decision_pending = models.BooleanField(_("decision expected"), default=False)
+    expected_date = models.DateField(_("decision expected on"), null=True, blank=True)
+    details = models.TextField(_("details"), blank=True, help_text=_("E.g. the names in the steering group."))
+
+    history = history()
+
+    class Meta:
+        ordering = ["membership", "commitment__order", "commitment__pk"]
+        verbose_name = _("commitment of a member")
+        verbose_name_plural = _("commitments of members")
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "commitment"], name="unique_membership_commitment"),
+        ]
+
+    def __str__(self):
+        return str(self.commitment)
