@@ -18,3 +18,32 @@ def send_deadline_reminders() -> int:
     from applications.reminders import send_due_reminders
 
     return send_due_reminders()
+
+
+# SMTP and connection failures (smtplib.SMTPException and socket errors are OSErrors)
+# are retried with a growing pause; send_email_once releases a failed e-mail's claim.
+RETRY = {"autoretry_for": (OSError,), "retry_backoff": 30, "retry_backoff_max": 1800, "max_retries": 10}
+
+
+@shared_task(**RETRY)
+def send_decision_letters(network_id: int) -> int:
+    """After publishing: every published decision's letter not yet sent (see applications.letters)."""
+    from applications.letters import send_decision_letters as send
+
+    return send(network_id=network_id)
+
+
+@shared_task(**RETRY)
+def send_waitlist_offer(offer_id: int) -> int:
+    """The offer of a place from the waiting list, while it is open."""
+    from applications.letters import send_offer
+
+    return send_offer(offer_id=offer_id)
+
+
+@shared_task
+def expire_waitlist_offers() -> int:
+    """Close unanswered offers past their deadline and offer each place to the next on the list."""
+    from applications.waitlist import expire_offers
+
+    return expire_offers()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("ansokningar/", views.my_applications, name="mine"),
     path("ansokningar/<int:pk>/", views.detail, name="detail"),
     path("ansokningar/<int:pk>/aterkalla/", views.withdraw, name="withdraw"),
+    path("ansokningar/<int:pk>/erbjudande/<int:offer_pk>/", views.offer, name="offer"),
     path("ansokningar/<int:pk>/andringar/", views.version_diff, name="version_diff"),
     path("ansokningar/<int:pk>/bilagor/<str:token>/", views.attachment, name="attachment"),
 ]

@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import roles
-from applications import selectors, services
+from applications import selectors, services, waitlist
 from applications.forms import ApplicationForm, CommitmentForm, participant_formset
 from applications.models import Application, ApplicationCommitment
 from municipalities.efficiency import efficiency_profile
@@ -243,6 +244,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_own": is_own,
         "can_edit": is_own and application.network.accepts_applications(),
         "attachments": list(application.attachments.all()),
+        "offers": list(application.waitlist_offers.order_by("-offered_at")) if application.published_decision else [],
     }
     return render(request, "applications/detail.html", context)
 
@@ -260,6 +262,37 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The application was withdrawn."))
         return redirect("applications:detail", pk=application.pk)
     return render(request, "applications/withdraw.html", {"application": application, "network": application.network})
+
+
+@roles.representative_required
+@require_http_methods(["GET", "POST"])
+def offer(request: HttpRequest, pk: int, offer_pk: int) -> HttpResponse:
+    """The representative answers the offer of a place from the waiting list."""
+    application = selectors.application_for_representative_or_404(request.user, pk)
+    found = application.waitlist_offers.filter(pk=offer_pk).first()
+    if found is None:
+        raise Http404
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                waitlist.offer_accept(offer=found, actor=request.user)
+                messages.success(
+                    request,
+                    _("Welcome! %(municipality)s is now a member of the network.")
+                    % {"municipality": application.municipality.name},
+                )
+            elif action == "decline":
+                waitlist.offer_decline(offer=found, actor=request.user)
+                messages.success(request, _("You have declined the place. Thank you for letting us know."))
+            else:
+                messages.error(request, _("Choose whether you take the place or not."))
+                return redirect("applications:offer", pk=application.pk, offer_pk=found.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("applications:detail", pk=application.pk)
+    context = {"application": application, "network": application.network, "offer": found, "now": timezone.now()}
+    return render(request, "applications/offer.html", context)
 
 
 @reader_required
