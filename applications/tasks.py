@@ -20,25 +20,36 @@ def send_deadline_reminders() -> int:
     return send_due_reminders()
 
 
-# SMTP and connection failures (smtplib.SMTPException and socket errors are OSErrors)
-# are retried with a growing pause; send_email_once releases a failed e-mail's claim.
-RETRY = {"autoretry_for": (OSError,), "retry_backoff": 30, "retry_backoff_max": 1800, "max_retries": 10}
+def _retry_on_delivery_failure(task, error: OSError):
+    """SMTP and connection failures (smtplib.SMTPException and socket errors are OSErrors) are retried
+    after EMAIL_RETRY_SECONDS, doubling each time; send_email_once released the failed e-mail's claim,
+    and the e-mails already sent are not sent again."""
+    from django.conf import settings
+
+    countdown = settings.EMAIL_RETRY_SECONDS * 2**task.request.retries
+    return task.retry(exc=error, countdown=countdown, max_retries=settings.EMAIL_RETRY_MAX)
 
 
-@shared_task(**RETRY)
-def send_decision_letters(network_id: int) -> int:
+@shared_task(bind=True)
+def send_decision_letters(self, network_id: int) -> int:
     """After publishing: every published decision's letter not yet sent (see applications.letters)."""
     from applications.letters import send_decision_letters as send
 
-    return send(network_id=network_id)
+    try:
+        return send(network_id=network_id)
+    except OSError as error:
+        raise _retry_on_delivery_failure(self, error) from error
 
 
-@shared_task(**RETRY)
-def send_waitlist_offer(offer_id: int) -> int:
+@shared_task(bind=True)
+def send_waitlist_offer(self, offer_id: int) -> int:
     """The offer of a place from the waiting list, while it is open."""
     from applications.letters import send_offer
 
-    return send_offer(offer_id=offer_id)
+    try:
+        return send_offer(offer_id=offer_id)
+    except OSError as error:
+        raise _retry_on_delivery_failure(self, error) from error
 
 
 @shared_task

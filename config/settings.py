@@ -171,6 +171,9 @@ if _email["EMAIL_FILE_PATH"]:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@example.se>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 20
+# A task whose SMTP delivery failed tries again after this many seconds, doubling each time.
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60, minimum=1)
+EMAIL_RETRY_MAX = env_int("EMAIL_RETRY_MAX", 8)
 
 # --- Accounts -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
