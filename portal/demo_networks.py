@@ -26,6 +26,8 @@ from applications.services import application_snapshot
 from municipalities.models import Municipality, MunicipalityDomain
 from networks.models import (
     Membership,
+    MembershipCommitment,
+    MembershipParticipant,
     Network,
     NetworkCommitment,
     NetworkContact,
@@ -372,10 +374,43 @@ def seed_cohort_applications(network: Network, cohort: Cohort, reps: dict[str, U
     ]
 
 
-def seed_memberships(network: Network, applications: list[Application], started_on: date) -> None:
+def seed_memberships(network: Network, applications: list[Application], cohort: Cohort, lead: User) -> None:
+    """The submitted applications accepted and published, each a member with its participants and commitments."""
+    published_at = min(end_of_day(cohort.dates.deadline) + timedelta(days=14), start_of_day(cohort.dates.start))
     for application in applications:
-        values = {"status": Membership.Status.ACTIVE, "source": Membership.Source.DECISION, "started_on": started_on}
-        upsert(Membership, values, network=network, municipality_id=application.municipality_id)
+        decision = {
+            "decision": Application.Decision.ACCEPTED,
+            "published_decision": Application.Decision.ACCEPTED,
+            "decided_by_id": lead.pk,
+            "decided_at": published_at,
+            "decision_published_at": published_at,
+        }
+        upsert(Application, decision, pk=application.pk)
+        values = {
+            "status": Membership.Status.ACTIVE,
+            "source": Membership.Source.DECISION,
+            "started_on": cohort.dates.start,
+            "application_id": application.pk,
+            "invoice_orgnr": application.invoice_orgnr,
+            "invoice_email": application.invoice_email,
+            "invoice_address": application.invoice_address,
+            "buyer_reference": application.buyer_reference,
+            "peppol_id": application.peppol_id,
+        }
+        membership = upsert(Membership, values, network=network, municipality_id=application.municipality_id)
+        for participant in application.participants.all():
+            values = {"name": participant.name, "title": participant.title, "role": participant.role}
+            upsert(MembershipParticipant, values, membership=membership, email=participant.email)
+        answers = {answer.commitment_id: answer for answer in application.commitments.all()}
+        for commitment in network.commitments.all():
+            answer = answers.get(commitment.pk)
+            values = {
+                "confirmed": bool(answer and answer.confirmed),
+                "decision_date": answer.decision_date if answer else None,
+                "decision_reference": answer.decision_reference if answer else "",
+                "details": answer.details if answer else "",
+            }
+            upsert(MembershipCommitment, values, membership=membership, commitment=commitment)
 
 
 def seed_reviews(network: Network, applications: list[Application], reviewers: list[User]) -> None:
@@ -398,7 +433,7 @@ def seed_cohort(cohort: Cohort, network: Network, reps: dict[str, User], reviewe
     applications = seed_cohort_applications(network, cohort, reps)
     submitted = [a for a in applications if a.status == AppStatus.SUBMITTED]
     if cohort.members:
-        seed_memberships(network, submitted, cohort.dates.start)
+        seed_memberships(network, submitted, cohort, reviewers[0])
     seed_reviews(network, submitted[: cohort.reviewed], reviewers)
 
 
