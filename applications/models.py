@@ -269,6 +269,11 @@ class SelectionRules(models.Model):
         _("political balance: largest difference between the blocs"), null=True, blank=True
     )
     county_max = models.PositiveSmallIntegerField(_("at most per county"), null=True, blank=True)
+    offer_days = models.PositiveSmallIntegerField(
+        _("days to answer an offer from the waiting list"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
     history = history()
 
     class Meta:

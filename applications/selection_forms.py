@@ -78,6 +78,15 @@ class SelectionRulesForm(forms.Form):
         max_value=MAX_CAPACITY,
         help_text=_("No more than this many chosen municipalities from one county. Blank: no rule."),
     )
+    offer_days = forms.IntegerField(
+        label=_("Days to answer an offer from the waiting list"),
+        min_value=1,
+        max_value=90,
+        help_text=_(
+            "When a member leaves, the first on the waiting list is offered the place and has until 23:59 "
+            "this many days later to answer; then the offer passes on."
+        ),
+    )
 
     def __init__(self, *args, size_classes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,6 +115,7 @@ class SelectionRulesForm(forms.Form):
             coverage=rules.coverage or NO_COVERAGE,
             bloc_max_difference=rules.bloc_max_difference,
             county_max=rules.county_max,
+            offer_days=rules.offer_days,
         )
         for key, n in (rules.size_min or {}).items():
             initial[cls.min_name(key)] = n
@@ -163,4 +173,5 @@ class SelectionRulesForm(forms.Form):
             "size_max": size_max,
             "bloc_max_difference": data["bloc_max_difference"],
             "county_max": data["county_max"],
+            "offer_days": data["offer_days"],
         }

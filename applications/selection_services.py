@@ -30,6 +30,7 @@ RULE_FIELDS = (
     "size_max",
     "bloc_max_difference",
     "county_max",
+    "offer_days",
 )
 SIZE_CLASS_KEYS = frozenset(key for key, _label in SIZE_CLASS_CHOICES)
 
@@ -65,7 +66,7 @@ def selection_rules_save(*, network, actor, data: Mapping) -> SelectionRules:
     rules = rules or SelectionRules(network=network)
     before = {name: getattr(rules, name) for name in RULE_FIELDS}
     for name in RULE_FIELDS:
-        setattr(rules, name, data[name])
+        setattr(rules, name, data.get(name, getattr(rules, name)))  # a missing key keeps its value
     rules.full_clean()
     _check_sizes(rules, capacity=network.capacity)  # also when only the capacity changed
     if rules.pk and before == {name: getattr(rules, name) for name in RULE_FIELDS}:

@@ -1,7 +1,8 @@
 """The waiting list: when a member leaves, the first on the list is offered the place.
 
-The offer is e-mailed (after the commit) with a deadline, by default 23:59
-Europe/Stockholm fourteen days later. Accepting makes the municipality a member
+The offer is e-mailed (after the commit) with a deadline: 23:59
+Europe/Stockholm a number of days later (the network's selection rules, 14 by
+default). Accepting makes the municipality a member
 (``decisions.membership_from_application``) and sends the acceptance letter;
 declining, or no answer by the deadline (the periodic ``expire_offers``), passes
 the offer on to the next on the list. Each applicant is offered a place at
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from applications.decisions import DecisionError, membership_from_application
 from applications.models import Application, WaitlistOffer
+from applications.selection_data import selection_rules
 from core.audit import acting_as
 from networks.models import Membership, Network
 from networks.permissions import can_lead
@@ -84,7 +86,7 @@ def offer_next_place(*, network: Network, vacated_by: Membership | None = None, 
         network=network,
         vacated_by=vacated_by,
         offered_at=now,
-        deadline=offer_deadline(now),
+        deadline=offer_deadline(now, selection_rules(network).offer_days),
     )
     transaction.on_commit(lambda: send_waitlist_offer.delay(offer.pk))
     return offer

@@ -51,6 +51,7 @@ def valid_post(**changes):
         "size_max_over_200000": "2",
         "bloc_max_difference": "1",
         "county_max": "3",
+        "offer_days": "10",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -66,6 +67,7 @@ def rules_data(**changes):
         "size_max": {},
         "bloc_max_difference": 2,
         "county_max": None,
+        "offer_days": 14,
     }
     data.update(changes)
     return data
