@@ -1,8 +1,9 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from municipalities import selectors
+from municipalities import majority_import, selectors
 from municipalities.efficiency_models import model_problems
 from municipalities.imports import MAX_BYTES, ImportFileError, decode_upload
 from municipalities.models import County, EfficiencyModel, EfficiencyModelKpi, Kpi, Municipality
@@ -62,6 +63,76 @@ class RegisterImportForm(forms.Form):
         except ImportFileError as exc:
             raise forms.ValidationError(str(exc)) from None
         return upload
+
+
+class MajorityImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8 or Windows-1252, semicolon or comma separated, at most 1 MB and 2000 rows."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            if upload.size > majority_import.MAX_BYTES:
+                raise ImportFileError(_("The file is larger than 1 MB. Split it into smaller files."))
+            raw = upload.read(majority_import.MAX_BYTES + 1)
+            self.cleaned_data["text"], self.cleaned_data["encoding"] = majority_import.decode_majority_upload(raw)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return upload
+
+
+class MunicipalityMajorityForm(forms.ModelForm):
+    """One municipality's political majority, edited by hand; the same rules as the import."""
+
+    class Meta:
+        model = Municipality
+        fields = majority_import.MAJORITY_FIELDS
+        widgets = {"majority_source_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "political_majority": _("Left and centre-right count as blocs in a selection; the others as neither."),
+            "majority_parties": _("Abbreviations separated by semicolons or commas, e.g. M;KD;L."),
+            "majority_source": _("Where the majority comes from, e.g. SKR, Styre i kommuner efter valet 2022."),
+            "majority_source_date": _("The date of the source, as YYYY-MM-DD; not in the future."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["political_majority"].choices = [("", _("Not recorded")), *Municipality.Majority.choices]
+        self.fields["majority_source_date"].input_formats = ["%Y-%m-%d"]
+        for name in ("majority_parties", "kso_party", "majority_source"):
+            self.fields[name].widget.attrs["maxlength"] = self.fields[name].max_length
+
+    def _clean_text(self, name: str) -> str:
+        value = self.cleaned_data.get(name) or ""
+        majority_import.check_not_formula(value)
+        return value
+
+    def clean_majority_parties(self) -> str:
+        return majority_import.normalise_parties(self._clean_text("majority_parties"))
+
+    def clean_kso_party(self) -> str:
+        return self._clean_text("kso_party")
+
+    def clean_majority_source(self) -> str:
+        return self._clean_text("majority_source")
+
+    def clean_majority_source_date(self):
+        date = self.cleaned_data.get("majority_source_date")
+        if date is not None:
+            majority_import.check_not_future(date, today=timezone.localdate())
+        return date
+
+    def clean(self):
+        cleaned = super().clean()
+        source_missing = not cleaned.get("majority_source") and "majority_source" not in self.errors
+        if cleaned.get("political_majority") and source_missing:
+            self.add_error(
+                "majority_source",
+                _("Say where the majority comes from: a source is required when a majority is recorded."),
+            )
+        return cleaned
 
 
 DESCRIPTION_MAX_LENGTH = 5_000

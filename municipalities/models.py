@@ -231,6 +231,49 @@ class RegisterImport(models.Model):
         return self.filename or f"#{self.pk}"
 
 
+class MajorityImport(models.Model):
+    """An uploaded CSV of political majorities (SKR's list after an election), kept as text until applied.
+
+    A sibling of ``RegisterImport`` rather than a kind of it: another format,
+    another parser and other people (network leads too) may use it.
+    """
+
+    Status = RegisterImport.Status
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    content = models.TextField(_("content"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rows_applied = models.PositiveIntegerField(_("rows applied"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rows with errors"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("political majority import")
+        verbose_name_plural = _("political majority imports")
+
+    def __str__(self):
+        return self.filename or f"#{self.pk}"
+
+
 class Kpi(models.Model):
     """A Kolada key figure (nyckeltal), with the metadata the v3 API gives."""
 
