@@ -6,6 +6,16 @@ from core.privacy import PersonalData, register
 
 register(
     PersonalData(
+        model="municipalities.MajorityImport",
+        fields=("uploaded_by", "applied_by", "created_at", "applied_at"),
+        purpose="Audit trail of political majority imports: who uploaded and applied a CSV file.",
+        retention="Kept as long as the register history; the user link is cleared when the account is erased.",
+        subject_lookup="uploaded_by",
+    )
+)
+
+register(
+    PersonalData(
         model="municipalities.RegisterImport",
         fields=("uploaded_by", "applied_by", "created_at", "applied_at"),
         purpose="Audit trail of changes to the municipality register: who uploaded and applied a CSV import.",

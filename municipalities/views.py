@@ -22,7 +22,12 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     form = MunicipalityFilterForm(request.GET or None)
     queryset = selectors.municipality_list(**form.filters()) if form.is_bound else selectors.municipality_list()
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "can_import": roles.is_administrator(request.user)}
+    context = {
+        "form": form,
+        "page": page,
+        "can_import": roles.is_administrator(request.user),
+        "can_import_majority": roles.is_network_lead(request.user),
+    }
     return render(request, "municipalities/list.html", context)
 
 
@@ -46,6 +51,7 @@ def _render_detail(request: HttpRequest, municipality: Municipality, *, is_own: 
         "is_own": is_own,
         "domains": list(municipality.domains.all()),
         "show_admin_link": not is_own and request.user.is_staff,
+        "can_edit_majority": not is_own and roles.is_network_lead(request.user),
     }
     return render(request, "municipalities/detail.html", context)
 

@@ -209,3 +209,11 @@ def test_form_is_for_leads_and_administrators(client, who, expected):
     assert response.status_code == (302 if expected in (200, 302) else expected)
     changed = municipality("0114").political_majority == "vanster"
     assert changed == (expected == 200)
+
+
+def test_finance_staff_see_no_links_they_cannot_follow(client):
+    client.force_login(staff(StaffRole.Role.FINANCE))
+    detail = client.get(reverse("municipalities:detail", args=["0114"])).content.decode()
+    listing = client.get(reverse("municipalities:list")).content.decode()
+    assert reverse("municipalities:majority_edit", args=["0114"]) not in detail
+    assert reverse("municipalities:majority_import") not in listing
