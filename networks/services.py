@@ -8,17 +8,19 @@ management command or an admin action must not slip past), validates with
 from __future__ import annotations
 
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from core.audit import acting_as
-from networks.models import Network, Organizer
-from networks.permissions import can_lead
+from municipalities.models import normalise_orgnr
+from networks.models import Membership, MembershipCommitment, MembershipParticipant, Network, Organizer
+from networks.permissions import can_edit_membership, can_lead
 
 Status = Network.Status
 
@@ -179,3 +181,226 @@ def network_open_applications(*, actor, network: Network, now=None) -> Network:
 def network_close_applications(*, actor, network: Network, now=None) -> Network:
     """Stop accepting applications and begin the selection."""
     return network_set_status(actor=actor, network=network, status=Status.SELECTION, now=now)
+
+
+# --- Memberships ---------------------------------------------------------------------------
+#
+# A membership begins with a selection decision (applications) or directly: a lead adds a
+# municipality without an application (seed 003: KSL invites its members). The municipality's
+# representative then completes participants, commitments and invoice details.
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+MembershipStatus = Membership.Status
+INVOICE_FIELDS = ("invoice_orgnr", "invoice_email", "invoice_address", "buyer_reference", "peppol_id")
+COMMITMENT_FIELDS = ("confirmed", "decision_date", "decision_reference", "decision_pending", "expected_date", "details")
+PARTICIPANT_FIELDS = ("name", "email", "title", "role")
+
+
+class MembershipError(ValidationError):
+    """A refused change to a membership, with a message for the user."""
+
+
+class NetworkFullError(MembershipError):
+    """Every place is taken: the lead may confirm adding the member over the capacity."""
+
+
+def _today():
+    return timezone.localdate(timezone=STOCKHOLM)
+
+
+def _register_invoice_details(municipality) -> dict:
+    """The invoice details the register holds, as an application starts with them; invalid values left out."""
+    orgnr = municipality.organisation_number
+    values = {
+        "invoice_orgnr": orgnr,
+        "invoice_email": municipality.invoice_email,
+        "invoice_address": municipality.invoice_address,
+        "buyer_reference": municipality.buyer_reference,
+        "peppol_id": municipality.peppol_id or (f"0007:{orgnr}" if orgnr else ""),
+    }
+    for name, value in values.items():
+        try:
+            Membership._meta.get_field(name).clean(value, None)
+        except ValidationError:
+            values[name] = ""  # a bad register value must not block the membership; the representative completes it
+    return values
+
+
+def _check_not_ended(membership: Membership) -> None:
+    if membership.status != MembershipStatus.ACTIVE:
+        raise MembershipError(_("The membership has ended and can no longer be changed."))
+
+
+def _locked_membership(membership: Membership) -> Membership:
+    # Lock the membership row only (not the joined network and municipality).
+    return (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("network", "municipality")
+        .get(pk=membership.pk)
+    )
+
+
+def _editable_membership(membership: Membership, actor) -> Membership:
+    membership = _locked_membership(membership)
+    if not can_edit_membership(actor, membership):
+        raise PermissionDenied
+    _check_not_ended(membership)
+    return membership
+
+
+def _check_can_join(network: Network, municipality, existing: Membership | None) -> None:
+    if network.status in (Status.FINISHED, Status.ARCHIVED):
+        raise MembershipError(_("The network has finished; no members can be added."))
+    if not network.accepts_municipality(municipality):
+        if network.eligibility == Network.Eligibility.REGIONS:
+            message = _("%(name)s cannot be a member: the network is for regions only.")
+        else:
+            message = _("%(name)s cannot be a member: the network is for municipalities only.")
+        raise MembershipError(message % {"name": municipality.name})
+    if existing is not None and existing.status == MembershipStatus.ACTIVE:
+        raise MembershipError(_("%(name)s is already a member of the network.") % {"name": municipality.name})
+
+
+@transaction.atomic
+def membership_add_direct(
+    *, network: Network, municipality, actor, started_on=None, allow_over_capacity: bool = False
+) -> Membership:
+    """Make ``municipality`` a member of ``network`` without an application (a direct invitation).
+
+    Refuses an active member, a kind the network does not take and, unless ``allow_over_capacity``,
+    a full network (NetworkFullError). A municipality that left earlier gets its row back, active
+    again. Invoice details come from the register; each of the network's commitments is added
+    unconfirmed for the representative to answer.
+    """
+    _check_lead(actor, network)
+    # Lock the network so two leads taking the last place at the same moment cannot both pass.
+    network = Network.objects.select_for_update().get(pk=network.pk)
+    membership = Membership.objects.filter(network=network, municipality=municipality).first()
+    _check_can_join(network, municipality, membership)
+    active = network.memberships.filter(status=MembershipStatus.ACTIVE).count()
+    if active >= network.capacity and not allow_over_capacity:
+        raise NetworkFullError(
+            _("All %(capacity)s places are taken. Confirm to add %(name)s over the capacity.")
+            % {"capacity": network.capacity, "name": municipality.name}
+        )
+    if membership is None:
+        membership = Membership(network=network, municipality=municipality)
+    for name, value in _register_invoice_details(municipality).items():
+        if not getattr(membership, name):  # a returning member keeps what it completed before
+            setattr(membership, name, value)
+    membership.status = MembershipStatus.ACTIVE
+    membership.source = Membership.Source.DIRECT
+    membership.started_on = started_on or _today()
+    membership.left_on, membership.left_reason = None, ""
+    with acting_as(actor):
+        membership.full_clean()
+        membership.save()
+        answered = set(membership.commitments.values_list("commitment_id", flat=True))
+        for commitment in network.commitments.all():
+            if commitment.pk not in answered:
+                MembershipCommitment.objects.create(membership=membership, commitment=commitment)
+    return membership
+
+
+@transaction.atomic
+def membership_update_invoice_details(*, membership: Membership, actor, data: dict) -> Membership:
+    """Store the invoice details in ``data`` (orgnr, e-mail, address, reference, PEPPOL id); others stay."""
+    membership = _editable_membership(membership, actor)
+    for name in INVOICE_FIELDS:
+        if name in data:
+            setattr(membership, name, (data[name] or "").strip())
+    if membership.invoice_orgnr:
+        membership.invoice_orgnr = normalise_orgnr(membership.invoice_orgnr)
+        if not membership.peppol_id:
+            membership.peppol_id = f"0007:{membership.invoice_orgnr}"
+    with acting_as(actor):
+        membership.full_clean()
+        membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_save_participants(*, membership: Membership, actor, rows: list[dict]) -> list[MembershipParticipant]:
+    """Make the participant list ``rows`` (dicts of id, name, e-mail, title, role): add, edit, remove.
+
+    ``rows`` is the whole list: participants not in it are removed. An id that is not one of this
+    membership's participants makes a new participant. E-mail addresses are unique per membership,
+    whatever their case.
+    """
+    membership = _editable_membership(membership, actor)
+    seen = set()
+    for row in rows:
+        email = (row.get("email") or "").strip()
+        if email.lower() in seen:
+            raise MembershipError(
+                _("%(email)s is on the list twice: each participant needs an own e-mail address.") % {"email": email}
+            )
+        seen.add(email.lower())
+    existing = {participant.pk: participant for participant in membership.participants.all()}
+    kept = {row.get("id") for row in rows} & set(existing)
+    saved = []
+    try:
+        with transaction.atomic(), acting_as(actor):
+            for pk in set(existing) - kept:  # removed first, so a kept row may take over a removed one's address
+                existing[pk].delete()
+            for row in rows:
+                participant = existing.get(row.get("id")) or MembershipParticipant(membership=membership)
+                for name in PARTICIPANT_FIELDS:
+                    setattr(participant, name, (row.get(name) or "").strip())
+                participant.full_clean(exclude=["membership"], validate_constraints=False)
+                participant.save()
+                saved.append(participant)
+    except IntegrityError:
+        # Two kept participants swapping addresses meet the unique constraint halfway.
+        raise MembershipError(
+            _("Two participants cannot swap e-mail addresses in one save. Change one, save, then the other.")
+        ) from None
+    return saved
+
+
+def _commitment_default(name: str):
+    if name.endswith("_date"):
+        return None
+    return "" if name in ("decision_reference", "details") else False
+
+
+@transaction.atomic
+def membership_save_commitments(*, membership: Membership, actor, answers: dict[int, dict]) -> None:
+    """Store the answers to the network's commitments: ``answers`` maps a NetworkCommitment pk to its fields."""
+    membership = _editable_membership(membership, actor)
+    allowed = set(membership.network.commitments.values_list("pk", flat=True))
+    existing = {answer.commitment_id: answer for answer in membership.commitments.all()}
+    with acting_as(actor):
+        for commitment_id, values in answers.items():
+            if commitment_id not in allowed:
+                continue
+            answer = existing.get(commitment_id) or MembershipCommitment(
+                membership=membership, commitment_id=commitment_id
+            )
+            for name in COMMITMENT_FIELDS:
+                if name in values:
+                    setattr(answer, name, values[name] if values[name] is not None else _commitment_default(name))
+            answer.full_clean(exclude=["membership", "commitment"], validate_constraints=False)
+            answer.save()
+
+
+@transaction.atomic
+def membership_leave(*, membership: Membership, actor, reason: str, left_on=None) -> Membership:
+    """End ``membership`` on ``left_on`` (today in Stockholm) for ``reason``; ``actor`` leads the network.
+
+    Its place becomes free: offering it to the waiting list is the caller's business. Leaving
+    twice is refused, so a place cannot be offered twice for one departure.
+    """
+    membership = _locked_membership(membership)
+    _check_lead(actor, membership.network)
+    if membership.status == MembershipStatus.LEFT:
+        raise MembershipError(_("%(name)s has already left the network.") % {"name": membership.municipality.name})
+    left_on = left_on or _today()
+    if membership.started_on and left_on < membership.started_on:
+        raise MembershipError(_("A membership cannot end before it started."))
+    membership.status = MembershipStatus.LEFT
+    membership.left_on = left_on
+    membership.left_reason = (reason or "").strip()
+    with acting_as(actor):
+        membership.save(update_fields=["status", "left_on", "left_reason"])
+    return membership

@@ -111,3 +111,31 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     municipality = factory.LazyFunction(lambda: municipality("0114"))
     created_by = factory.SubFactory(UserFactory)
     motivation = "Vi vill utveckla vår styrning."
+
+
+# --- Memberships (appended: later factories go below) ---------------------------------------
+
+from networks.models import Membership, MembershipParticipant  # noqa: E402
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """An active membership of municipality 0114 (Upplands Väsby) unless told otherwise."""
+
+    class Meta:
+        model = Membership
+
+    network = factory.SubFactory(NetworkFactory)
+    municipality = factory.LazyFunction(lambda: municipality("0114"))
+    status = Membership.Status.ACTIVE
+    source = Membership.Source.DECISION
+    started_on = factory.LazyFunction(timezone.localdate)
+
+
+class MembershipParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MembershipParticipant
+
+    membership = factory.SubFactory(MembershipFactory)
+    name = factory.Faker("name", locale="sv_SE")
+    email = factory.Sequence(lambda n: f"deltagare{n}@example.se")
+    title = "Controller"
