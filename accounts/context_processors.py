@@ -12,6 +12,7 @@ def navigation(request):
         if roles.is_representative(user):
             items.append((_("Our applications"), reverse("applications:mine")))
             items.append((_("My municipality"), reverse("municipalities:mine")))
+            items.append((_("Memberships"), reverse("members:list")))
         if roles.is_network_lead(user):
             items.append((_("My networks"), reverse("leads:network_list")))
             items.append((_("Efficiency models"), reverse("efficiency_models:list")))

@@ -20,6 +20,7 @@ urlpatterns = [
     path("projektledare/", include("applications.selection_urls")),
     path("projektledare/effektivitetsmodeller/", include("municipalities.efficiency_model_urls")),
     path("", include("applications.urls")),
+    path("", include("networks.member_urls")),
     path("", include("portal.urls")),
 ]
 

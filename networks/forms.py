@@ -13,8 +13,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from municipalities.models import EfficiencyModel
+from municipalities.models import EfficiencyModel, Municipality, normalise_orgnr, validate_orgnr, validate_peppol_id
 from networks.models import (
+    Membership,
+    MembershipCommitment,
+    MembershipParticipant,
     Network,
     NetworkCommitment,
     NetworkContact,
@@ -276,3 +279,210 @@ def part_formsets(*, data=None, instance: Network) -> list[tuple[str, forms.Base
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Network.Status.choices)
+
+
+# --- Memberships ---------------------------------------------------------------------------
+
+# A cell beginning with one of these is run as a formula by spreadsheets (CSV injection); the
+# one-line fields below end up in exports (participant lists, invoices), so they are refused.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+ADDRESS_MAX_LENGTH = 500
+MAX_PARTICIPANTS = 100  # a hard cap on the rows of one post; the network's own maximum is guidance only
+OTHER_ROLE = "__other__"
+PARTICIPANT_KEYS = ("name", "email", "title", "role")
+
+
+def validate_not_formula(value: str) -> None:
+    if value and value.startswith(FORMULA_PREFIXES):
+        raise forms.ValidationError(
+            _("The text must not begin with =, +, -, @ or a tab: spreadsheets would run it as a formula."),
+            code="formula",
+        )
+
+
+def _model_field(model, name: str, *, formula_check: bool = True, **kwargs) -> forms.Field:
+    """The model field's form field (its label and length), optional; one-line text refuses formulas."""
+    field = model._meta.get_field(name).formfield(required=False, **kwargs)
+    if formula_check and isinstance(field, forms.CharField) and not isinstance(field, forms.EmailField):
+        field.validators.append(validate_not_formula)
+    return field
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DirectMembershipForm(forms.Form):
+    """A lead adds a member without an application; the service says why one cannot be added."""
+
+    municipality = forms.ModelChoiceField(label=_("Municipality or region"), queryset=Municipality.objects.none())
+    started_on = forms.DateField(
+        label=_("Member from"), required=False, widget=DATE_INPUT, help_text=_("Today if left empty.")
+    )
+    confirm_over_capacity = forms.BooleanField(label=_("Add even though all places are taken"), required=False)
+
+    def __init__(self, *args, network: Network, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["municipality"]
+        # Any register entry validates, so that a member or a wrong kind gets the service's clear
+        # message; the list offers only those of the network's kind that are not active members.
+        field.queryset = Municipality.objects.filter(is_active=True)
+        kinds = {
+            Network.Eligibility.MUNICIPALITIES: [Municipality.Kind.MUNICIPALITY],
+            Network.Eligibility.REGIONS: [Municipality.Kind.REGION],
+        }.get(network.eligibility, [Municipality.Kind.MUNICIPALITY, Municipality.Kind.REGION])
+        members = Membership.objects.filter(network=network, status=Membership.Status.ACTIVE).values("municipality")
+        offered = field.queryset.filter(kind__in=kinds).exclude(pk__in=members).order_by("name")
+        field.choices = [("", "—"), *offered.values_list("pk", "name")]
+
+
+class MembershipInvoiceForm(forms.Form):
+    invoice_orgnr = _model_field(
+        Membership, "invoice_orgnr", max_length=20, help_text=_("Ten digits, e.g. 212000-0142.")
+    )
+    invoice_email = _model_field(Membership, "invoice_email")
+    invoice_address = _model_field(
+        Membership, "invoice_address", max_length=ADDRESS_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    buyer_reference = _model_field(
+        Membership,
+        "buyer_reference",
+        label=_("Your reference (“er referens”)"),
+        help_text=_("Required on the invoice: a name or code your municipality uses to route it."),
+    )
+    peppol_id = _model_field(Membership, "peppol_id", help_text=_("Usually 0007: followed by the organisation number."))
+
+    def clean_invoice_orgnr(self):
+        value = normalise_orgnr(self.cleaned_data.get("invoice_orgnr") or "")
+        if value:
+            validate_orgnr(value)
+        return value
+
+    def clean_peppol_id(self):
+        value = (self.cleaned_data.get("peppol_id") or "").strip()
+        if value:
+            validate_peppol_id(value)
+        return value
+
+
+class MembershipCommitmentForm(forms.Form):
+    """The answer to one of the network's commitments, as in the application."""
+
+    confirmed = _model_field(MembershipCommitment, "confirmed", label=_("We commit to this"))
+    decision_date = _model_field(MembershipCommitment, "decision_date", widget=DATE_INPUT)
+    decision_reference = _model_field(MembershipCommitment, "decision_reference")
+    decision_pending = _model_field(MembershipCommitment, "decision_pending")
+    expected_date = _model_field(MembershipCommitment, "expected_date", widget=DATE_INPUT)
+    # Free text: may well begin with "-" (a list), and is not exported as a cell of its own.
+    details = _model_field(
+        MembershipCommitment,
+        "details",
+        formula_check=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, commitment: NetworkCommitment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commitment = commitment
+        if commitment.kind != NetworkCommitment.Kind.DECISION:
+            for name in ("decision_date", "decision_reference", "decision_pending", "expected_date"):
+                del self.fields[name]
+
+    def answers(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+class MembershipParticipantForm(forms.Form):
+    """One participant; a row left empty is no participant, a started one needs a name and an e-mail."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = _model_field(MembershipParticipant, "name")
+    email = _model_field(MembershipParticipant, "email")
+    title = _model_field(MembershipParticipant, "title")
+    role = _model_field(MembershipParticipant, "role")
+    role_other = forms.CharField(
+        label=_("Other role"), max_length=150, required=False, validators=[validate_not_formula]
+    )
+
+    def __init__(self, *args, role_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if role_choices:
+            choices = [("", "—"), *[(r, r) for r in role_choices], (OTHER_ROLE, _("Other (describe)"))]
+            self.fields["role"] = forms.ChoiceField(label=_("Role in the network"), choices=choices, required=False)
+            current = self.initial.get("role")
+            if current and current not in role_choices:
+                self.initial["role"], self.initial["role_other"] = OTHER_ROLE, current
+        else:
+            del self.fields["role_other"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") == OTHER_ROLE:
+            cleaned["role"] = (cleaned.get("role_other") or "").strip()
+        if cleaned.get("DELETE"):
+            return cleaned
+        started = cleaned.get("id") or any(cleaned.get(name) for name in ("name", "email", "title", "role"))
+        if started and not cleaned.get("name") and "name" not in self.errors:
+            self.add_error("name", _("Enter the participant’s name."))
+        if started and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", _("Enter the participant’s e-mail address."))
+        return cleaned
+
+    def row(self) -> dict:
+        values = {name: self.cleaned_data.get(name) or "" for name in PARTICIPANT_KEYS}
+        return {"id": self.cleaned_data.get("id"), **values}
+
+
+class BaseMembershipParticipantFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            email = (data.get("email") or "").lower()
+            if email and email in seen:
+                form.add_error("email", _("This person is already on the list."))
+            seen.add(email)
+
+    def rows(self) -> list[dict]:
+        """The participants to keep, for membership_save_participants."""
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if data and not data.get("DELETE") and (data.get("name") or data.get("email")):
+                rows.append(form.row())
+        return rows
+
+
+MembershipParticipantFormSet = forms.formset_factory(
+    MembershipParticipantForm,
+    formset=BaseMembershipParticipantFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_PARTICIPANTS,
+    absolute_max=MAX_PARTICIPANTS,
+    validate_max=True,
+)
+
+
+def membership_participant_formset(*, participants, role_choices=(), data=None, extra: int = 1):
+    initial = [{"id": p.pk, **{name: getattr(p, name) for name in PARTICIPANT_KEYS}} for p in participants]
+    formset = MembershipParticipantFormSet(
+        data=data, initial=initial, prefix="participants", form_kwargs={"role_choices": role_choices}
+    )
+    formset.extra = extra
+    return formset
+
+
+class MembershipLeaveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for leaving"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. the municipality’s decision, or what was agreed with it."),
+    )
+    left_on = forms.DateField(
+        label=_("Left on"), required=False, widget=DATE_INPUT, help_text=_("Today if left empty.")
+    )

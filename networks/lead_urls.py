@@ -12,4 +12,7 @@ urlpatterns = [
     path("natverk/<slug:slug>/andra/", lead_views.network_edit, name="network_edit"),
     path("natverk/<slug:slug>/forhandsgranska/", lead_views.network_preview, name="network_preview"),
     path("natverk/<slug:slug>/status/", lead_views.network_status, name="network_status"),
+    path("natverk/<slug:slug>/medlemmar/", lead_views.member_list, name="members"),
+    path("natverk/<slug:slug>/medlemmar/<int:pk>/", lead_views.member_detail, name="member_detail"),
+    path("natverk/<slug:slug>/medlemmar/<int:pk>/avsluta/", lead_views.member_leave, name="member_leave"),
 ]

@@ -1,4 +1,4 @@
-"""The network leads' pages: their networks, the invitation editor, preview, overview and status."""
+"""The network leads' pages: their networks, the invitation editor, preview, overview, status and members."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -6,13 +6,14 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles
 from networks import services
-from networks.forms import NetworkForm, StatusForm, part_formsets
-from networks.models import Network
-from networks.permissions import network_for_lead_or_404
+from networks.forms import DirectMembershipForm, MembershipLeaveForm, NetworkForm, StatusForm, part_formsets
+from networks.member_views import MembershipSummary
+from networks.models import Membership, Network
+from networks.permissions import membership_for_lead_or_404, network_for_lead_or_404, with_progress
 from networks.selectors import network_for_lead_with_parts_or_404, network_overview_counts, networks_for_lead_list
 
 
@@ -105,3 +106,72 @@ def network_status(request: HttpRequest, slug: str) -> HttpResponse:
             request, _("The network’s status is now “%(status)s”.") % {"status": network.get_status_display()}
         )
     return redirect("leads:network_overview", slug=network.slug)
+
+
+# --- Members -------------------------------------------------------------------------------
+
+
+@roles.network_lead_required
+@require_http_methods(["GET", "POST"])
+def member_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The network's members, and adding one without an application (a direct invitation)."""
+    network = network_for_lead_or_404(request.user, slug)
+    form = DirectMembershipForm(data=request.POST if request.method == "POST" else None, network=network)
+    if form.is_bound and form.is_valid():
+        municipality = form.cleaned_data["municipality"]
+        try:
+            services.membership_add_direct(
+                network=network,
+                municipality=municipality,
+                actor=request.user,
+                started_on=form.cleaned_data["started_on"],
+                allow_over_capacity=form.cleaned_data["confirm_over_capacity"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now a member. Its representatives complete the membership on their membership page.")
+                % {"name": municipality.name},
+            )
+            return redirect("leads:members", slug=network.slug)
+    members = list(with_progress(network.memberships.all()).order_by("status", "municipality__name"))
+    active = sum(1 for member in members if member.status == Membership.Status.ACTIVE)
+    context = {"network": network, "members": members, "form": form, "active": active}
+    return render(request, "networks/lead/members.html", context)
+
+
+def _render_member(request: HttpRequest, membership: Membership, leave_form=None) -> HttpResponse:
+    summary = MembershipSummary(membership)
+    if summary.is_active and leave_form is None:
+        leave_form = MembershipLeaveForm()
+    context = {"membership": membership, "network": membership.network, "summary": summary, "leave_form": leave_form}
+    return render(request, "networks/lead/member_detail.html", context)
+
+
+@roles.network_lead_required
+def member_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _render_member(request, membership_for_lead_or_404(request.user, slug, pk))
+
+
+@require_POST
+@roles.network_lead_required
+def member_leave(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """End a membership. Small on purpose: offering the place to the waiting list may replace it."""
+    membership = membership_for_lead_or_404(request.user, slug, pk)
+    form = MembershipLeaveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_leave(
+                membership=membership,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                left_on=form.cleaned_data["left_on"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The membership has ended."))
+            return redirect("leads:member_detail", slug=membership.network.slug, pk=membership.pk)
+    return _render_member(request, membership, leave_form=form)
