@@ -96,13 +96,18 @@ def offer_next_place(*, network: Network, vacated_by: Membership | None = None, 
 def member_leave(
     *, membership: Membership, actor, reason: str, left_on=None
 ) -> tuple[Membership, WaitlistOffer | None]:
-    """A member leaves the network (marked by a lead); its place is offered to the waiting list."""
+    """A member leaves the network (marked by a lead); the offer its departure made, if any.
+
+    ``networks.services.membership_leave`` sends ``membership_left``, on which
+    ``applications.receivers`` offers the place (``offer_next_place``).
+    """
     from networks.services import membership_leave
 
     if not can_lead(actor, membership.network):
         raise DecisionError(_("Only the network's leads may end a membership."))
     membership = membership_leave(membership=membership, actor=actor, reason=reason, left_on=left_on)
-    return membership, offer_next_place(network=membership.network, vacated_by=membership)
+    offer = WaitlistOffer.objects.filter(vacated_by=membership, status=Offer.OPEN).first()
+    return membership, offer
 
 
 def _open_offer(offer: WaitlistOffer, now) -> WaitlistOffer:

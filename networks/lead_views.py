@@ -172,6 +172,9 @@ def member_leave(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The membership has ended."))
+            messages.success(
+                request,
+                _("The membership has ended. A free place is offered to the first on the waiting list, if any."),
+            )
             return redirect("leads:member_detail", slug=membership.network.slug, pk=membership.pk)
     return _render_member(request, membership, leave_form=form)

@@ -21,6 +21,7 @@ from core.audit import acting_as
 from municipalities.models import normalise_orgnr
 from networks.models import Membership, MembershipCommitment, MembershipParticipant, Network, Organizer
 from networks.permissions import can_edit_membership, can_lead
+from networks.signals import membership_left
 
 Status = Network.Status
 
@@ -388,8 +389,9 @@ def membership_save_commitments(*, membership: Membership, actor, answers: dict[
 def membership_leave(*, membership: Membership, actor, reason: str, left_on=None) -> Membership:
     """End ``membership`` on ``left_on`` (today in Stockholm) for ``reason``; ``actor`` leads the network.
 
-    Its place becomes free: offering it to the waiting list is the caller's business. Leaving
-    twice is refused, so a place cannot be offered twice for one departure.
+    Its place becomes free: ``networks.signals.membership_left`` is sent inside the transaction,
+    and the selection (applications) offers the place to the waiting list. Leaving twice is
+    refused, so a place cannot be offered twice for one departure.
     """
     membership = _locked_membership(membership)
     _check_lead(actor, membership.network)
@@ -403,4 +405,5 @@ def membership_leave(*, membership: Membership, actor, reason: str, left_on=None
     membership.left_reason = (reason or "").strip()
     with acting_as(actor):
         membership.save(update_fields=["status", "left_on", "left_reason"])
+        membership_left.send(sender=Membership, membership=membership)
     return membership

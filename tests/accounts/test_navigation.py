@@ -21,7 +21,12 @@ def test_navigation_anonymous_sees_start_and_networks(client):
 
 def test_navigation_representative_sees_own_municipality_only(client):
     client.force_login(representative("0114"))
-    assert nav_urls(client) == [*PUBLIC, reverse("applications:mine"), reverse("municipalities:mine")]
+    assert nav_urls(client) == [
+        *PUBLIC,
+        reverse("applications:mine"),
+        reverse("municipalities:mine"),
+        reverse("members:list"),
+    ]
 
 
 @pytest.mark.parametrize(

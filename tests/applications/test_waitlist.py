@@ -164,3 +164,17 @@ def test_the_published_decision_shows_on_the_application(published, client):
     assert "Reservlista" in page or "Waiting list" in page
     other = Application.objects.filter(network=waiting[1].network, published_decision="accepted").first()
     assert client.get(reverse("applications:detail", args=[other.pk])).status_code == 404
+
+
+def test_ending_a_membership_on_the_lead_page_offers_the_place(published, client, django_capture_on_commit_callbacks):
+    lead, network, waiting = published
+    member = Membership.objects.filter(network=network, status=Membership.Status.ACTIVE).first()
+    client.force_login(lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("leads:member_leave", args=[network.slug, member.pk]), {"reason": "Flyttar resurser."}
+        )
+    assert response.status_code == 302
+    offer = WaitlistOffer.objects.get(network=network)
+    assert (offer.application, offer.vacated_by, offer.status) == (waiting[0], member, Offer.OPEN)
+    assert len(mail.outbox) == 1
