@@ -8,6 +8,8 @@ from applications.models import (
     ApplicationCommitment,
     ApplicationVersion,
     ProposedParticipant,
+    SelectionRun,
+    WaitlistOffer,
 )
 from networks.admin import OrganizerScopedAdminMixin
 
@@ -67,3 +69,33 @@ class ApplicationAdmin(OrganizerScopedAdminMixin, SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return roles.is_superuser(request.user)
+
+
+class ReadOnlyScopedAdmin(OrganizerScopedAdminMixin, SimpleHistoryAdmin):
+    """A record kept by the selection's services: administrators read it, nobody edits it here."""
+
+    organizer_field = "network__organizer"
+
+    def _allowed(self, request, obj) -> bool:
+        if roles.is_superuser(request.user):
+            return True
+        if obj is None:
+            return roles.is_administrator(request.user)
+        return roles.is_administrator(request.user, obj.network.organizer_id)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SelectionRun)
+class SelectionRunAdmin(ReadOnlyScopedAdmin):
+    list_display = ("network", "created_at", "created_by", "status", "applicants", "capacity", "objective")
+    list_filter = ("status", "network")
+    list_select_related = ("network", "created_by")
+
+
+@admin.register(WaitlistOffer)
+class WaitlistOfferAdmin(ReadOnlyScopedAdmin):
+    list_display = ("application", "status", "offered_at", "deadline", "answered_at")
+    list_filter = ("status", "network")
+    list_select_related = ("application__municipality", "application__network")

@@ -5,6 +5,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import roles
 from networks.models import (
+    Membership,
+    MembershipCommitment,
+    MembershipParticipant,
     Network,
     NetworkCommitment,
     NetworkContact,
@@ -170,3 +173,47 @@ class NetworkAdmin(OrganizerScopedAdminMixin, SimpleHistoryAdmin):
                 Organizer.objects.all(), request.user, field="pk", roles={roles.Role.ADMINISTRATOR}
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MembershipParticipantInline(admin.TabularInline):
+    model = MembershipParticipant
+    extra = 0
+    fields = ("name", "email", "title", "role")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MembershipCommitmentInline(admin.TabularInline):
+    model = MembershipCommitment
+    extra = 0
+    fields = ("commitment", "confirmed", "decision_date", "decision_reference", "decision_pending", "expected_date")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(OrganizerScopedAdminMixin, SimpleHistoryAdmin):
+    """Memberships change through the leads' and representatives' pages; administrators read them and their history."""
+
+    organizer_field = "network__organizer"
+    list_display = ("municipality", "network", "status", "source", "started_on", "left_on")
+    list_filter = ("status", "source", "network")
+    search_fields = ("municipality__name", "network__title")
+    list_select_related = ("municipality", "network")
+    inlines = (MembershipParticipantInline, MembershipCommitmentInline)
+
+    def _allowed(self, request, obj) -> bool:
+        if roles.is_superuser(request.user):
+            return True
+        if obj is None:
+            return roles.is_administrator(request.user)
+        return roles.is_administrator(request.user, obj.network.organizer_id)
+
+    def has_change_permission(self, request, obj=None):
+        return roles.is_superuser(request.user)
