@@ -1,5 +1,7 @@
 """The selection workbench: rows, explanations, locks and runs, filters and sorts, distributions, queries, access."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -176,6 +178,10 @@ def test_the_page_before_any_run_offers_the_run_and_no_proposal(setup, client):
     assert TICK not in body
     assert reverse("selection:rules", args=[setup["network"].slug]) in body
     assert url(setup["network"], "report") in body
+    # The need of support does not count here: its column shows "–" for everybody.
+    assert response.context["show_need"] is False
+    dashes = re.findall(r'–<span class="visually-hidden"> [^<]+</span></span></td>', body)
+    assert len(dashes) == 12  # every applicant is reviewed, so these are the need column's
 
 
 def test_run_from_the_page_shows_proposed_ticks_and_the_why(setup, client):
