@@ -379,9 +379,12 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     row = next((row for row in bench.all_rows if row.application.pk == application.pk), None)
     if row is None:  # withdrawn meanwhile
         raise Http404
+    # What decision_set compares with: for an application the latest run did not include it is
+    # "waiting list" (decisions.proposed_decision), so the form asks for a reason accordingly.
+    proposed = decisions.proposed_decision(bench.run, application.pk)
     status = 200
     if request.method == "POST":
-        form = DecisionForm(request.POST, proposed=row.proposed)
+        form = DecisionForm(request.POST, proposed=proposed)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -411,7 +414,7 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "reason": application.decision_reason,
                 "override_reason": application.override_reason,
             },
-            proposed=row.proposed,
+            proposed=proposed,
         )
     context = {
         "network": network,

@@ -10,7 +10,7 @@ from accounts.models import StaffRole
 from applications import decisions, waitlist
 from applications.models import Application, WaitlistOffer
 from networks.models import Membership, Network
-from tests.applications.test_workbench import selection_network, url
+from tests.applications.test_workbench import selection_network, submitted, url
 from tests.factories import OrganizerFactory, UserFactory, municipality, representative, staff
 
 pytestmark = pytest.mark.django_db
@@ -360,3 +360,18 @@ def test_offer_actions_refuse_get(setup, client):
     client.force_login(setup["lead"])
     assert client.get(urls_for(setup)["offer_next"]).status_code == 405
     assert client.get(urls_for(setup)["offer_withdraw"]).status_code == 405
+
+
+def test_an_application_submitted_after_the_run_is_explained_on_the_form(setup, proposed, client):
+    """decisions.proposed_decision counts an application the run did not include as "waiting list"."""
+    (late,) = submitted(setup["network"], ["0115"])
+    client.force_login(setup["lead"])
+    response = client.get(url(setup["network"], "decide", late.pk))
+    assert response.status_code == 200 and not response.context["row"].in_run
+    assert str(Decision.WAITLIST.label) in str(response.context["form"].fields["override_reason"].help_text)
+    response = client.post(url(setup["network"], "decide", late.pk), {"decision": Decision.ACCEPTED})
+    assert response.status_code == 400 and late.municipality.name in errors(response)
+    response = client.post(
+        url(setup["network"], "decide", late.pk), {"decision": Decision.ACCEPTED, "override_reason": "Sen men stark"}
+    )
+    assert response.status_code == 302
