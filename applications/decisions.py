@@ -147,8 +147,12 @@ def selection_run(*, network: Network, actor) -> SelectionRun:
 
 
 def proposed_decision(run: SelectionRun | None, application_id: int) -> str:
-    """What the run proposes for the application: accepted when chosen, else the waiting list ("" without a run)."""
-    if run is None or run.status == SelectionRun.Status.INFEASIBLE:
+    """What the run proposes for the application: accepted when chosen, else the waiting list.
+
+    "" (nothing proposed, so no decision departs from it) without a run, after an
+    infeasible run, and for an application the run did not include (submitted after it).
+    """
+    if run is None or run.status == SelectionRun.Status.INFEASIBLE or str(application_id) not in run.candidates:
         return ""
     return Decision.ACCEPTED if application_id in run.chosen else Decision.WAITLIST
 
@@ -277,7 +281,23 @@ def decision_set(
             run=latest_run(network),
             override_reason=override_reason,
         )
+        _renumber_waitlist(network, first=application if decision == Decision.WAITLIST else None)
     return application
+
+
+def _renumber_waitlist(network: Network, *, first: Application | None) -> None:
+    """Ranks 1, 2, 3 … without gaps or ties; ``first`` (just given its rank) goes before others of the same rank."""
+    waiting = list(
+        submitted_applications(network)
+        .filter(decision=Decision.WAITLIST)
+        .select_for_update()
+        .order_by("waitlist_rank", "pk")
+    )
+    waiting.sort(key=lambda a: (a.waitlist_rank or 10**6, first is None or a.pk != first.pk, a.pk))
+    for number, application in enumerate(waiting, start=1):
+        if application.waitlist_rank != number:
+            application.waitlist_rank = number
+            application.save(update_fields=["waitlist_rank", "updated_at"])
 
 
 @transaction.atomic
@@ -310,11 +330,22 @@ def publish_problems(network: Network, applications: list[Application]) -> list[
     undecided = [a.municipality.name for a in applications if not a.decision]
     if undecided:
         problems.append(_("Not decided yet: %(names)s.") % {"names": ", ".join(undecided)})
-    accepted = sum(a.decision == Decision.ACCEPTED for a in applications)
-    if accepted > network.capacity:
+    accepted = {a.municipality_id for a in applications if a.decision == Decision.ACCEPTED}
+    # Members without an accepted application (added directly) take places too.
+    others = (
+        Membership.objects.filter(network=network, status=Membership.Status.ACTIVE)
+        .exclude(municipality_id__in=accepted)
+        .count()
+    )
+    if len(accepted) + others > network.capacity:
         problems.append(
             _("%(accepted)s are accepted but the network has %(places)s places.")
-            % {"accepted": accepted, "places": network.capacity}
+            % {"accepted": len(accepted), "places": network.capacity}
+            + (
+                " " + _("%(members)s members were added without an application.") % {"members": others}
+                if others
+                else ""
+            )
         )
     missing_reason = [a.municipality.name for a in applications if a.overrides_proposal and not a.override_reason]
     if missing_reason:

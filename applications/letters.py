@@ -2,9 +2,10 @@
 
 Keys (core.mail.send_email_once):
 
-- ``decision-letter:<application>:<decision>:<email>`` once per application,
-  published decision and recipient: publishing again, or the task running
-  twice, sends nothing new; a changed decision (waiting list → accepted) is a new letter;
+- ``decision-letter:<application>:<decision>:<published at>:<email>`` once per
+  application, publication of a decision and recipient: publishing again, or the
+  task running twice, sends nothing new; a changed decision (waiting list →
+  accepted, or back to a decision published before) is a new letter;
 - ``waitlist-offer:<offer>:<email>`` once per offer and recipient.
 """
 
@@ -49,7 +50,10 @@ def send_decision_letters(*, network_id: int) -> int:
         }
         for email in recipients(application):
             sent += send_email_once(
-                key=f"decision-letter:{application.pk}:{application.published_decision}:{email.lower()}",
+                key=(
+                    f"decision-letter:{application.pk}:{application.published_decision}:"
+                    f"{application.decision_published_at:%Y%m%dT%H%M%S.%f}:{email.lower()}"
+                ),
                 to=email,
                 template_prefix="applications/email/decision",
                 context=context,

@@ -379,8 +379,7 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     row = next((row for row in bench.all_rows if row.application.pk == application.pk), None)
     if row is None:  # withdrawn meanwhile
         raise Http404
-    # What decision_set compares with: for an application the latest run did not include it is
-    # "waiting list" (decisions.proposed_decision), so the form asks for a reason accordingly.
+    # What decision_set compares with ("" when the latest run proposes nothing for the application).
     proposed = decisions.proposed_decision(bench.run, application.pk)
     status = 200
     if request.method == "POST":

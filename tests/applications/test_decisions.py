@@ -226,3 +226,55 @@ def test_a_failing_smtp_server_means_a_retry_and_nothing_is_sent_twice(lead, dja
     assert send_decision_letters(network.pk) == 3
     assert send_decision_letters(network.pk) == 0
     assert sorted(m.to[0] for m in mail.outbox) == sorted({a.submitted_by.email for a in applications})
+
+
+def test_waiting_list_ranks_stay_one_two_three(lead):
+    network, _applications = selection_network(lead, capacity=8)
+    decisions.selection_run(network=network, actor=lead)
+    decisions.decisions_from_proposal(network=network, actor=lead)
+    waiting = list(Application.objects.filter(network=network, decision=Decision.WAITLIST).order_by("waitlist_rank"))
+    assert [a.waitlist_rank for a in waiting] == [1, 2, 3, 4]
+    # Putting the last first moves the others down; no two share a rank.
+    decisions.decision_set(application=waiting[3], actor=lead, decision=Decision.WAITLIST, rank=1)
+    ranks = dict(
+        Application.objects.filter(network=network, decision=Decision.WAITLIST).values_list("pk", "waitlist_rank")
+    )
+    assert [ranks[a.pk] for a in waiting] == [2, 3, 4, 1]
+    # Taking one off the list closes the gap.
+    decisions.decision_set(application=waiting[1], actor=lead, decision=Decision.REJECTED)
+    ranks = dict(
+        Application.objects.filter(network=network, decision=Decision.WAITLIST).values_list("pk", "waitlist_rank")
+    )
+    assert sorted(ranks.values()) == [1, 2, 3] and ranks[waiting[3].pk] == 1
+
+
+def test_members_added_without_an_application_take_places_too(lead):
+    network, _applications = selection_network(lead, capacity=3, codes=CODES[:3])
+    decisions.decisions_accept_all(network=network, actor=lead)
+    Membership.objects.create(network=network, municipality=municipality("0180"), source=Membership.Source.DIRECT)
+    with pytest.raises(decisions.DecisionError, match=r"utan ansökan|without an application"):
+        decisions.decisions_publish(network=network, actor=lead)
+
+
+def test_a_decision_published_again_after_a_change_is_a_new_letter(lead, django_capture_on_commit_callbacks):
+    network, _applications = selection_network(lead)
+    publish_all(network, lead, django_capture_on_commit_callbacks)
+    waiting = Application.objects.filter(network=network, published_decision=Decision.WAITLIST).first()
+    mail.outbox.clear()
+    for decision in (Decision.REJECTED, Decision.WAITLIST):
+        decisions.decision_set(application=waiting, actor=lead, decision=decision)
+        with django_capture_on_commit_callbacks(execute=True):
+            decisions.decisions_publish(network=network, actor=lead)
+    assert len(mail.outbox) == 2  # not accepted, then on the waiting list again
+
+
+def test_an_application_the_run_did_not_include_has_no_proposal(lead):
+    network, _applications = selection_network(lead, codes=CODES[:11])
+    run = decisions.selection_run(network=network, actor=lead)
+    (late,) = selection_network(lead, codes=["0115"])[1]
+    Application.objects.filter(pk=late.pk).update(network=network)
+    assert decisions.proposed_decision(run, late.pk) == ""
+    late.refresh_from_db()
+    decisions.decision_set(application=late, actor=lead, decision=Decision.ACCEPTED)
+    late.refresh_from_db()
+    assert not late.overrides_proposal
