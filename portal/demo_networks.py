@@ -99,7 +99,7 @@ def cohorts(today: date) -> list[Cohort]:
     new_002 = NETWORK_002.historical.moved(deadline=today + timedelta(days=21))
     return [
         Cohort(NETWORK_000, True, Status.FINISHED, NETWORK_000.historical, MEMBERS_000_2017, members=True),
-        Cohort(NETWORK_000, False, Status.SELECTION, new_000, APPLICANTS_000, DRAFTS_000, WITHDRAWN_000, reviewed=9),
+        Cohort(NETWORK_000, False, Status.SELECTION, new_000, APPLICANTS_000, DRAFTS_000, WITHDRAWN_000, reviewed=19),
         Cohort(NETWORK_001, True, Status.FINISHED, NETWORK_001.historical, MEMBERS_001_2017, members=True),
         Cohort(NETWORK_001, False, Status.RUNNING, new_001, MEMBERS_001_NEW, members=True),
         Cohort(NETWORK_002, True, Status.FINISHED, NETWORK_002.historical, MEMBERS_002_2021, members=True),
