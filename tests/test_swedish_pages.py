@@ -138,6 +138,55 @@ def _object_urls(organizer) -> list[str]:
         reverse("leads:network_preview", args=[slug]),
         reverse("reviews:list", args=[slug]),
         reverse("reviews:detail", args=[slug, pk]),
+        reverse("selection:rules", args=[slug]),
+        *_selection_urls(organizer),
+        reverse("municipalities:majority_edit", args=["0114"]),
+    ]
+
+
+def _selection_urls(organizer) -> list[str]:
+    """A network in selection: a run, published decisions, a member who left and an offer to 0114."""
+    from django.urls import reverse
+
+    from applications import decisions, waitlist
+    from applications.models import Application
+    from networks.models import Membership, MembershipParticipant, Network
+    from tests.factories import NetworkFactory
+
+    lead = staff(StaffRole.Role.NETWORK_LEAD, organizer=organizer)
+    network = NetworkFactory(organizer=organizer, status=Network.Status.SELECTION, capacity=2)
+    NetworkCommitmentFactory(network=network)
+    applications = {}
+    for code in ("0114", "1440", "0764"):
+        rep = representative(code) if code != "0114" else UserFactory()
+        applications[code] = ApplicationFactory(
+            network=network,
+            municipality=municipality(code),
+            created_by=rep,
+            submitted_by=rep,
+            status=Application.Status.SUBMITTED,
+            version=1,
+        )
+    decisions.lock_set(application=applications["0114"], actor=lead, lock=Application.Lock.OUT)
+    decisions.selection_run(network=network, actor=lead)
+    decisions.decisions_from_proposal(network=network, actor=lead)
+    decisions.decisions_publish(network=network, actor=lead)
+    member = Membership.objects.get(network=network, municipality__code="1440")
+    MembershipParticipant.objects.create(membership=member, name="Kim Berg", email="kim@example.se")
+    _member, offer = waitlist.member_leave(membership=member, actor=lead, reason="Omorganisation")
+    own = Membership.objects.create(network=network, municipality=municipality("0114"), source="direct")
+    slug, pk = network.slug, applications["0114"].pk
+    return [
+        reverse("selection:workbench", args=[slug]),
+        reverse("selection:report", args=[slug]),
+        reverse("selection:runs", args=[slug]),
+        reverse("selection:publish", args=[slug]),
+        reverse("selection:decide", args=[slug, pk]),
+        reverse("leads:members", args=[slug]),
+        reverse("leads:member_detail", args=[slug, member.pk]),
+        reverse("members:detail", args=[own.pk]),
+        reverse("applications:offer", args=[pk, offer.pk]),
+        reverse("applications:detail", args=[pk]),
     ]
 
 
