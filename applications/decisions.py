@@ -64,7 +64,7 @@ def latest_run(network: Network) -> SelectionRun | None:
 # --- running the optimiser --------------------------------------------------------------
 
 
-def _rules_snapshot(network: Network) -> dict:
+def rules_snapshot(network: Network) -> dict:
     rules = selection_rules(network)
     return {
         "saved": rules.pk is not None,
@@ -115,7 +115,7 @@ def selection_run(*, network: Network, actor) -> SelectionRun:
     seconds = time.perf_counter() - started
     if not pool:
         raise DecisionError(_("There are no submitted applications to select from."))
-    rules = _rules_snapshot(network) | {"locked_in": sorted(locked_in), "locked_out": sorted(locked_out)}
+    rules = rules_snapshot(network) | {"locked_in": sorted(locked_in), "locked_out": sorted(locked_out)}
     candidates = {
         str(c.key): {
             "label": c.label,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications import reviews
-from applications.decisions import _rules_snapshot, latest_run, proposed_decision
+from applications.decisions import latest_run, proposed_decision, rules_snapshot
 from applications.models import Application, SelectionRules, SelectionRun
 from applications.selection_data import selection_rules
 from municipalities.classification import BLOC_LABELS, SIZE_CLASS_CHOICES, SizeClass, bloc, size_class
@@ -444,7 +444,7 @@ def _number(value) -> str:
 
 def current_rules(network) -> dict:
     """The network's rules now, in the shape a run keeps them (``SelectionRun.rules``)."""
-    return _rules_snapshot(network)
+    return rules_snapshot(network)
 
 
 def rules_in_words(rules: dict, *, names: dict[int, str] | None = None) -> list[str]:
