@@ -47,6 +47,7 @@ def send_decision_letters(*, network_id: int) -> int:
             "organizer": application.network.organizer,
             "decision": application.published_decision,
             "url": reverse("applications:detail", args=[application.pk]),
+            "membership_url": reverse("members:list"),
         }
         for email in recipients(application):
             sent += send_email_once(

@@ -398,7 +398,10 @@ def membership_leave(*, membership: Membership, actor, reason: str, left_on=None
     if membership.status == MembershipStatus.LEFT:
         raise MembershipError(_("%(name)s has already left the network.") % {"name": membership.municipality.name})
     left_on = left_on or _today()
-    if membership.started_on and left_on < membership.started_on:
+    # A member may withdraw before the network starts (the usual case for the waiting list),
+    # but not before it became a member.
+    joined = timezone.localtime(membership.created_at, STOCKHOLM).date() if membership.created_at else None
+    if joined and left_on < min(joined, membership.started_on or joined):
         raise MembershipError(_("A membership cannot end before it started."))
     membership.status = MembershipStatus.LEFT
     membership.left_on = left_on

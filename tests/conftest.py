@@ -108,3 +108,15 @@ def fresh_cache():
     else:
         cache.clear()
         yield
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the site's language (Swedish): a request's LocaleMiddleware
+    leaves its language active in the thread, which must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

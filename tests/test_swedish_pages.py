@@ -57,15 +57,18 @@ class _Text(HTMLParser):
         self.chunks: list[str] = []
         self._skip = 0
 
+    # <code>/<kbd>/<samp> hold literal values (CSV keywords, file headers), not interface text.
+    LITERAL = ("script", "style", "code", "kbd", "samp")
+
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
+        if tag in self.LITERAL:
             self._skip += 1
         for name, value in attrs:
             if name in ("aria-label", "title", "placeholder", "alt") and value:
                 self.chunks.append(value.strip())
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style"):
+        if tag in self.LITERAL:
             self._skip -= 1
 
     def handle_data(self, data):
