@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import acting_as
 from municipalities.classification import BLOC_LABELS, LEFT, NEITHER, RIGHT, bloc
-from municipalities.imports import MAX_CELL, ImportFileError, decode_upload, read_rows
+from municipalities.imports import MAX_CELL, ImportFileError, ImportPlan, decode_upload, read_rows
 from municipalities.models import MajorityImport, Municipality
 from municipalities.services import ImportResult
 
@@ -106,26 +106,10 @@ class MajorityRow:
 
 
 @dataclass
-class MajorityPlan:
-    columns: list[str] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
+class MajorityPlan(ImportPlan):
+    """The register import's plan (valid rows, error rows, unchanged, can apply) with majority rows."""
+
     rows: list[MajorityRow] = field(default_factory=list)
-
-    @property
-    def valid_rows(self) -> list[MajorityRow]:
-        return [row for row in self.rows if row.is_valid and row.has_changes]
-
-    @property
-    def error_rows(self) -> list[MajorityRow]:
-        return [row for row in self.rows if not row.is_valid]
-
-    @property
-    def unchanged_count(self) -> int:
-        return sum(1 for row in self.rows if row.is_valid and not row.has_changes)
-
-    @property
-    def can_apply(self) -> bool:
-        return not self.file_errors and bool(self.valid_rows)
 
 
 def decode_majority_upload(raw: bytes) -> tuple[str, str]:
