@@ -121,6 +121,9 @@ def test_waiting_list_rank_and_not_accepted_instead_of_the_waiting_list(setup, p
         {"decision": Decision.WAITLIST, "rank": "-1"},
         {"decision": Decision.WAITLIST, "rank": "many"},
         {"decision": Decision.ACCEPTED, "reason": "x" * 5000},
+        {"decision": Decision.WAITLIST, "rank": str(10**30)},
+        {"decision": Decision.ACCEPTED, "override_reason": "y" * 100_000},
+        {"decision": "<script>alert(1)</script>"},
     ],
 )
 def test_invalid_decisions_are_form_errors(setup, client, data):
@@ -373,3 +376,18 @@ def test_an_application_submitted_after_the_run_is_explained_on_the_form(setup, 
     assert response.status_code == 302
     late.refresh_from_db()
     assert late.decision == Decision.ACCEPTED and not late.overrides_proposal
+
+
+def test_a_hostile_reason_is_kept_as_text_and_shown_escaped(setup, client):
+    application = setup["applications"][0]
+    client.force_login(setup["lead"])
+    hostile = '<script>alert("x")</script> =HYPERLINK("http://example.com")'
+    response = client.post(
+        url(setup["network"], "decide", application.pk), {"decision": Decision.REJECTED, "reason": hostile}
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.decision_reason == hostile
+    for page in (url(setup["network"]), url(setup["network"], "report")):
+        body = client.get(page).content.decode()
+        assert "<script>alert" not in body and "&lt;script&gt;alert" in body
