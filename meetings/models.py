@@ -1,1 +1,202 @@
-# Models arrive with the issue that builds this app.
+"""A network's calendar: meetings from kickoff to final seminar, their agenda and homework.
+
+A meeting is dated either exactly (start and end, Europe/Stockholm) or, while it
+is still preliminary, to a month ("Juni 2018 (preliminärt)"), optionally a span
+of months ("Juni 2018 – november 2018" for a work period in each municipality);
+it is firmed up later by giving it a start and an end. ``sequence`` counts the
+changes that matter to a calendar (RFC 5545 SEQUENCE) and ``uid`` never changes.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import history
+
+
+def validate_https(value: str) -> None:
+    if value and not value.lower().startswith("https://"):
+        raise ValidationError(_("Use a secure link that begins with https://."))
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        NETWORK = "network", _("Network meeting (steering group and project leaders)")
+        PROJECT_LEADERS = "project_leaders", _("Project leaders' meeting")
+        SEMINAR = "seminar", _("Seminar")
+        FINAL_SEMINAR = "final_seminar", _("Final seminar, open to others")
+        CHECK_IN = "check_in", _("Check-in with one municipality")
+        WORKSHOP = "workshop", _("Workshop")
+        WORK_PERIOD = "work_period", _("Work in each municipality")
+        MILESTONE = "milestone", _("Milestone")
+
+    class Mode(models.TextChoices):
+        PHYSICAL = "physical", _("On site")
+        DIGITAL = "digital", _("Digital")
+        HYBRID = "hybrid", _("On site and digital")
+
+    class Audience(models.TextChoices):
+        STEERING_GROUP = "steering_group", _("Steering group")
+        PROJECT_LEADER = "project_leader", _("The municipality's project leader")
+        WORKING_GROUP = "working_group", _("Working group")
+        REFERENCE_GROUP = "reference_group", _("Reference group")
+        ALL_PARTICIPANTS = "all_participants", _("All participants")
+        PUBLIC = "public", _("Open to the public")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    network = models.ForeignKey("networks.Network", on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NETWORK)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, help_text=_("The programme, in Markdown."))
+    membership = models.ForeignKey(
+        "networks.Membership",
+        verbose_name=_("municipality (check-in)"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+
+    # Exact, or a preliminary month (optionally to a last month).
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    month = models.DateField(_("month (preliminary)"), null=True, blank=True)
+    last_month = models.DateField(_("last month"), null=True, blank=True)
+    sort_date = models.DateField(editable=False, db_index=True)
+
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.PHYSICAL)
+    address = models.TextField(_("address"), blank=True)
+    link = models.URLField(_("link to the digital meeting"), blank=True, validators=[validate_https])
+    audience = models.JSONField(_("for"), default=list, blank=True)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    cost_per_attendee = models.DecimalField(
+        _("cost per attendee (excl. VAT)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Lunch, venue and the like, billed per attendee on top of the fee."),
+    )
+    cost_vat_rate = models.DecimalField(
+        _("VAT rate of the cost, %"),
+        max_digits=4,
+        decimal_places=2,
+        default=25,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    cost_description = models.CharField(_("what the cost covers"), max_length=200, blank=True)
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["network", "sort_date", "starts_at", "pk"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(starts_at__isnull=False, ends_at__isnull=False, month__isnull=True)
+                    | models.Q(starts_at__isnull=True, ends_at__isnull=True, month__isnull=False)
+                ),
+                name="meeting_exact_or_month",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True) | models.Q(ends_at__gte=models.F("starts_at")),
+                name="meeting_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(last_month__isnull=True) | models.Q(last_month__gte=models.F("month")),
+                name="meeting_last_month_after_month",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.month:
+            self.month = self.month.replace(day=1)
+        if self.last_month:
+            self.last_month = self.last_month.replace(day=1)
+        self.sort_date = timezone.localdate(self.starts_at) if self.starts_at else self.month
+        super().save(*args, **kwargs)
+
+    @property
+    def is_preliminary(self) -> bool:
+        return self.starts_at is None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class AgendaBlock(models.Model):
+    """A part of a meeting's programme: "10.00–12.00 Uppstart. SKR, förtroendevalda …"."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    starts = models.TimeField(_("from"), null=True, blank=True)
+    ends = models.TimeField(_("to"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    audience = models.CharField(
+        _("for whom"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. SKR, officials of the participating municipalities."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["meeting", "starts", "order", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends__isnull=True)
+                | models.Q(starts__isnull=True)
+                | models.Q(ends__gte=models.F("starts")),
+                name="agenda_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Homework(models.Model):
+    """A task (hemuppgift) given at a meeting, which each member municipality hands in by a due date."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="homework")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    due_at = models.DateTimeField(_("due"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = history()
+
+    class Meta:
+        ordering = ["meeting", "due_at", "pk"]
+        verbose_name = _("homework")
+        verbose_name_plural = _("homework")
+
+    def __str__(self):
+        return self.title
