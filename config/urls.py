@@ -18,6 +18,8 @@ urlpatterns = [
     path("projektledare/", include("networks.lead_urls")),
     path("projektledare/", include("applications.review_urls")),
     path("projektledare/", include("applications.selection_urls")),
+    path("projektledare/", include("meetings.planning_urls")),
+    path("kalender/", include("meetings.calendar_urls")),
     path("projektledare/effektivitetsmodeller/", include("municipalities.efficiency_model_urls")),
     path("", include("applications.urls")),
     path("", include("networks.member_urls")),
