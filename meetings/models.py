@@ -200,3 +200,67 @@ class Homework(models.Model):
 
     def __str__(self):
         return self.title
+
+
+def new_feed_token() -> str:
+    import secrets  # imported here so this appended block leaves the module's header alone
+
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A secret address to subscribe to: a network's meetings, or one participant's.
+
+    Whoever knows the token reads the feed without logging in, so a token is a
+    secret: it is revoked (never deleted, so an old address stays dead) and
+    replaced by a new one when it leaks. At most one feed per network and per
+    participant is active at a time.
+    """
+
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_feeds"
+    )
+    participant = models.ForeignKey(
+        "networks.MembershipParticipant",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_feeds",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(network__isnull=False, participant__isnull=True)
+                    | models.Q(network__isnull=True, participant__isnull=False)
+                ),
+                name="calendar_feed_network_or_participant",
+            ),
+            models.UniqueConstraint(
+                fields=["network"],
+                condition=models.Q(revoked_at__isnull=True, network__isnull=False),
+                name="calendar_feed_one_active_per_network",
+            ),
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=models.Q(revoked_at__isnull=True, participant__isnull=False),
+                name="calendar_feed_one_active_per_participant",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.network or self.participant)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
