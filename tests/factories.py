@@ -139,3 +139,23 @@ class MembershipParticipantFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name", locale="sv_SE")
     email = factory.Sequence(lambda n: f"deltagare{n}@example.se")
     title = "Controller"
+
+
+# --- Meetings (appended: later factories go below) -------------------------------------------
+
+from datetime import date  # noqa: E402
+
+from meetings.models import Meeting  # noqa: E402
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A planned, preliminary network meeting (June 2018) for steering groups and project leaders."""
+
+    class Meta:
+        model = Meeting
+
+    network = factory.SubFactory(NetworkFactory)
+    kind = Meeting.Kind.NETWORK
+    title = factory.Sequence(lambda n: f"Nätverksträff {n}")
+    month = date(2018, 6, 1)
+    audience = factory.LazyFunction(lambda: ["steering_group", "project_leader"])
