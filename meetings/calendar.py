@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, vText
 
 from meetings.models import Meeting
 
@@ -92,11 +92,11 @@ def meeting_event(meeting: Meeting) -> Event:
     """The VEVENT of an exactly dated meeting (its agenda prefetched to save queries)."""
     if meeting.is_preliminary:
         raise ValueError("A preliminary meeting has no time to put in a calendar.")
-    modified = meeting.updated_at.astimezone(UTC)
+    modified = meeting.updated_at.astimezone(UTC).replace(microsecond=0)
     event = Event()
     event.add("UID", event_uid(meeting))
     event.add("DTSTAMP", modified)
-    event.add("CREATED", meeting.created_at.astimezone(UTC))
+    event.add("CREATED", meeting.created_at.astimezone(UTC).replace(microsecond=0))
     event.add("LAST-MODIFIED", modified)
     event.add("SEQUENCE", meeting.sequence)
     event.add("DTSTART", meeting.starts_at.astimezone(STOCKHOLM))
@@ -138,7 +138,10 @@ def calendar_for(meetings: Iterable[Meeting], *, name: str) -> bytes:
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
-    calendar.calendar_name = name  # NAME (RFC 7986) and X-WR-CALNAME
+    # icalendar 7.3 types NAME and X-WR-CALNAME as unknown and would write them unescaped:
+    # escape them as TEXT ourselves, on one line.
+    calendar.add("NAME", vText(" ".join(name.split())))
+    calendar.add("X-WR-CALNAME", vText(" ".join(name.split())))
     calendar.add("X-WR-TIMEZONE", TZID)
     calendar.add_component(Timezone.from_ical(_vtimezone(*_timezone_span(exact))))
     for meeting in exact:
