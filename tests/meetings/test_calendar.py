@@ -415,3 +415,18 @@ def test_network_feeds_page_creates_rotates_and_revokes(client, network, lead, s
     assert client.post(url, {"action": "nonsense"}).status_code == 302
     assert CalendarFeed.objects.filter(revoked_at__isnull=True).count() == 0
     assert rotated.revoked_at <= timezone.now()
+
+
+def test_calendar_links_include(network):
+    from django.template.loader import render_to_string
+
+    exact = meeting(network, title="Uppstart <b>")
+    html = render_to_string("meetings/_calendar_links.html", {"meeting": exact})
+    assert reverse("calendar:meeting", kwargs={"uid": exact.uid}) in html
+    assert "Uppstart &lt;b&gt;" in html
+    assert reverse("calendar:meeting", kwargs={"uid": exact.uid}) not in render_to_string(
+        "meetings/_calendar_links.html", {"meeting": preliminary(network)}
+    )
+    lead_html = render_to_string("meetings/_calendar_links.html", {"network": network, "feed_url": "webcal://x/y.ics"})
+    assert reverse("calendar:network_feeds", kwargs={"slug": network.slug}) in lead_html
+    assert 'href="webcal://x/y.ics"' in lead_html
