@@ -1,7 +1,17 @@
-from django.urls import path  # noqa: F401  (the views add their paths below)
+from django.urls import path
+
+from meetings import planning_views
 
 # Mounted at /projektledare/: a network's timetable (planning pages for its leads).
 
 app_name = "meetings"
 
-urlpatterns = []
+urlpatterns = [
+    path("natverk/<slug:slug>/tidplan/", planning_views.timetable, name="timetable"),
+    path("natverk/<slug:slug>/tidplan/nytt/", planning_views.meeting_create, name="meeting_create"),
+    path("natverk/<slug:slug>/tidplan/flytta/", planning_views.meetings_shift, name="shift"),
+    path("natverk/<slug:slug>/tidplan/kopiera/", planning_views.meetings_copy, name="copy"),
+    path("natverk/<slug:slug>/tidplan/<int:pk>/", planning_views.meeting_edit, name="meeting_edit"),
+    path("natverk/<slug:slug>/tidplan/<int:pk>/avboka/", planning_views.meeting_cancel, name="meeting_cancel"),
+    path("natverk/<slug:slug>/tidplan/<int:pk>/ta-bort/", planning_views.meeting_delete, name="meeting_delete"),
+]

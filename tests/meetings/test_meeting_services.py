@@ -230,7 +230,9 @@ def test_delete_preliminary_and_future_but_not_past(network, lead):
     with time_machine.travel(datetime(2021, 10, 1, tzinfo=STOCKHOLM)):
         past = services.meeting_save(network=network, actor=lead, data=exact())
         future = services.meeting_save(
-            network=network, actor=lead, data=exact(starts_at=at("2021-12-01", "10:00"), ends_at=at("2021-12-01", "12:00"))
+            network=network,
+            actor=lead,
+            data=exact(starts_at=at("2021-12-01", "10:00"), ends_at=at("2021-12-01", "12:00")),
         )
         month = services.meeting_save(network=network, actor=lead, data=preliminary())
         services.meeting_delete(meeting=future, actor=lead)
@@ -327,7 +329,10 @@ def test_agenda_save_adds_edits_deletes(network, lead):
     services.agenda_save(
         meeting=meeting,
         actor=lead,
-        rows=[{"id": first.pk, "title": "Uppstart!", "starts": time(10), "ends": time(11)}, {"id": second.pk, "delete": True}],
+        rows=[
+            {"id": first.pk, "title": "Uppstart!", "starts": time(10), "ends": time(11)},
+            {"id": second.pk, "delete": True},
+        ],
     )
     assert list(meeting.agenda.values_list("title", "ends")) == [("Uppstart!", time(11))]
 
