@@ -35,6 +35,7 @@ from networks.models import (
     Organizer,
     ReviewCriterion,
 )
+from portal.demo_meetings import seed_meetings, timetable_note
 from portal.demo_texts import (
     HANDS_OFF_MUNICIPALITY,
     LEAD_EMAIL,
@@ -140,7 +141,7 @@ def network_values(cohort: Cohort, organizers: dict[str, Organizer], previous: N
         "organizer_id": organizers["skr"].pk,
         "previous_cohort_id": previous.pk if previous else None,
         "status": cohort.status,
-        "timetable_note": spec.timetable(dates, context),
+        "timetable_note": timetable_note(spec, context),
         "period_start": dates.start,
         "period_end": dates.end,
         "period_text": spec.period_text.format(**context).capitalize(),
@@ -440,7 +441,8 @@ def seed_cohort(cohort: Cohort, network: Network, reps: dict[str, User], reviewe
 @transaction.atomic
 def seed_networks(*, password_hash: str, organizers: dict[str, Organizer]) -> list[Network]:
     """The six cohorts with applications, reviews and memberships; call inside ``acting_as``."""
-    plan = cohorts(timezone.localdate())
+    today = timezone.localdate()
+    plan = cohorts(today)
     codes = {code for c in plan for code in c.submitted + c.drafts + c.withdrawn}
     assert HANDS_OFF_MUNICIPALITY not in codes
     reps = seed_representatives(codes, password_hash)
@@ -450,6 +452,7 @@ def seed_networks(*, password_hash: str, organizers: dict[str, Organizer]) -> li
     for cohort in plan:
         network = seed_network(cohort, organizers, None if cohort.historical else previous, reviewers[0])
         seed_cohort(cohort, network, reps, reviewers)
+        seed_meetings(network, cohort.spec, cohort.dates.start, historical=cohort.historical, today=today)
         networks.append(network)
         previous = network
     return networks

@@ -393,34 +393,6 @@ TIMETABLE_002_AFTER = (
 )
 
 
-def timetable_000(dates: Dates, context: dict) -> str:
-    lines = []
-    for first, last, who, what in TIMETABLE_000:
-        when = month_year(add_months(dates.start, first)).capitalize()
-        if last is not None:
-            when = f"{when} – {month_year(add_months(dates.start, last))}"
-        lines.append(f"- **{when}:** {who} – {what.format(**context)}.")
-    return "\n".join(lines)
-
-
-def timetable_001(dates: Dates, context: dict) -> str:
-    lines = []
-    for offset, title, programme in TIMETABLE_001:
-        when = context["start_day_year"] if offset == 0 else month_year(add_months(dates.start, offset))
-        lines.append(f"- **{title}, {when}.** {programme.format(**context)}")
-    return "\n".join(lines)
-
-
-def timetable_002(dates: Dates, context: dict) -> str:
-    parts = []
-    for offset, note, programme in TIMETABLE_002:
-        day = dates.start + timedelta(days=offset)
-        items = "\n".join(f"- {line}" for line in programme)
-        parts.append(f"**{day_month(day)} {day.year} {note}**\n\n{items}")
-    parts.append(TIMETABLE_002_AFTER.format(**context))
-    return "\n\n".join(parts)
-
-
 # --- the networks' rules -------------------------------------------------------------
 
 
@@ -441,7 +413,6 @@ class SeedNetwork:
     slug: str
     title: str
     texts: dict
-    timetable: object  # (Dates, context) -> Markdown
     historical: Dates
     period_text: str
     facts: dict
@@ -460,7 +431,6 @@ NETWORK_000 = SeedNetwork(
     slug="forenklat-och-effektivare-styrsystem",
     title="Förenklat och effektivare styrsystem",
     texts=TEXTS_000,
-    timetable=timetable_000,
     # Real: deadline 28 April 2017, start in May 2017, final seminar November 2018. The opening day and
     # the start's day of the month are not in the invitation (chosen for the demo).
     historical=Dates(opens=date(2017, 3, 15), deadline=date(2017, 4, 28), start=date(2017, 5, 23), months=18),
@@ -497,7 +467,6 @@ NETWORK_001 = SeedNetwork(
     slug="en-effektivare-administration",
     title="En effektivare administration",
     texts=TEXTS_001,
-    timetable=timetable_001,
     # Real: deadline 28 April 2017, start 30 May 2017, final seminar May 2018; opening day chosen.
     historical=Dates(opens=date(2017, 3, 15), deadline=date(2017, 4, 28), start=date(2017, 5, 30), months=12),
     period_text="{start_month_year} – {end_month_year}",
@@ -528,7 +497,6 @@ NETWORK_002 = SeedNetwork(
     slug="effektivare-kommun",
     title="Effektivare kommun",
     texts=TEXTS_002,
-    timetable=timetable_002,
     # Real: start 13 September 2021, one and a half years. The project description gives no
     # application period; opening and deadline are chosen for the demo.
     historical=Dates(opens=date(2021, 5, 4), deadline=date(2021, 6, 15), start=date(2021, 9, 13), months=18),

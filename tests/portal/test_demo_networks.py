@@ -124,9 +124,8 @@ def test_texts_and_rules_come_from_the_seeds(seeded):
     styrsystem, administration, effektivare = network(STYRSYSTEM), network(ADMINISTRATION), network(EFFEKTIVARE)
     assert "genom analys skapa en tydlig bild" in styrsystem.purpose
     assert "25 000 kr" in styrsystem.cost_note and "15 000 kr" in styrsystem.cost_note
-    assert "- **" in styrsystem.timetable_note and "Slutseminarium".lower() in styrsystem.timetable_note
     assert "kartlägga hur administrationen fungerar idag" in administration.purpose
-    assert "Projektträff 4" in administration.timetable_note
+    assert administration.meetings.filter(title="Projektträff 4").exists()
     assert set(administration.participant_roles.values_list("title", flat=True)) == {
         "Ekonomi",
         "Verksamhetsstyrning",
@@ -213,3 +212,30 @@ def test_seeded_versions_use_the_submit_services_snapshot(seeded):
     assert versions.exists()
     for version in versions:
         assert version_diff(version.data, application_snapshot(version.application)) == []
+
+
+def test_the_timetables_are_meetings_in_both_cohorts(seeded):
+    from meetings.models import AgendaBlock, Meeting
+
+    old, new = network(f"{STYRSYSTEM}-2017"), network(STYRSYSTEM)
+    for cohort in (old, new):
+        assert cohort.meetings.count() == 11 and cohort.timetable_note == ""
+        assert cohort.meetings.filter(kind=Meeting.Kind.FINAL_SEMINAR).count() == 1
+        work = cohort.meetings.get(kind=Meeting.Kind.WORK_PERIOD)
+        assert (work.last_month.year * 12 + work.last_month.month) - (work.month.year * 12 + work.month.month) == 5
+    # The finished cohort's meetings happened (dated); the new one keeps the invitation's months.
+    assert not old.meetings.exclude(kind=Meeting.Kind.WORK_PERIOD).filter(starts_at__isnull=True).exists()
+    assert not new.meetings.filter(starts_at__isnull=False).exists()
+    first = old.meetings.order_by("sort_date").first()
+    assert (first.sort_date.year, first.sort_date.month) == (2017, 5) and "uppstartsmöte" in first.title.lower()
+    assert all(m.starts_at is None or m.sort_date <= old.period_end for m in old.meetings.all())
+    # 001: the first meeting dated to the day, with homework; 002: digital meetings with time blocks.
+    administration = network(ADMINISTRATION)
+    kickoff = administration.meetings.order_by("sort_date").first()
+    assert kickoff.sort_date == administration.period_start and kickoff.homework.exists()
+    effektivare = network(EFFEKTIVARE)
+    uppstart = effektivare.meetings.get(title="Uppstart")
+    assert uppstart.mode == Meeting.Mode.DIGITAL and uppstart.link.startswith("https://")
+    blocks = list(AgendaBlock.objects.filter(meeting=uppstart).order_by("starts"))
+    assert [(b.starts.hour, b.ends.hour, b.title) for b in blocks] == [(10, 12, "Uppstart"), (13, 15, "Planering")]
+    assert "Kommunvisa möten" in effektivare.timetable_note
