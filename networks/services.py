@@ -356,6 +356,11 @@ def membership_save_participants(*, membership: Membership, actor, rows: list[di
         raise MembershipError(
             _("Two participants cannot swap e-mail addresses in one save. Change one, save, then the other.")
         ) from None
+    if saved:
+        from networks.tasks import send_participant_information
+
+        membership_id = membership.pk
+        transaction.on_commit(lambda: send_participant_information.delay(membership_id))
     return saved
 
 

@@ -322,3 +322,22 @@ def test_a_member_may_withdraw_before_the_network_starts(membership, lead):
     membership.refresh_from_db()
     left = services.membership_leave(membership=membership, actor=lead, reason="Avstår innan start")
     assert left.status == Membership.Status.LEFT and left.left_on < left.started_on
+
+
+def test_each_new_participant_is_told_once_how_their_data_is_used(membership, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from networks.tasks import send_participant_information
+
+    rep = representative("0114")
+    rows = [{"name": "Anna Berg", "email": "anna@example.se"}]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_save_participants(membership=membership, actor=rep, rows=rows)
+    assert [m.to for m in mail.outbox] == [["anna@example.se"]]
+    assert "personuppgifter" in mail.outbox[0].body or "personal data" in mail.outbox[0].body
+    anna = membership.participants.get()
+    rows = [{"id": anna.pk, "name": "Anna Berg", "email": "anna@example.se"}, {"name": "Bo", "email": "bo@example.se"}]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_save_participants(membership=membership, actor=rep, rows=rows)
+    assert [m.to for m in mail.outbox] == [["anna@example.se"], ["bo@example.se"]]
+    assert send_participant_information(membership.pk) == 0  # the task running twice sends nothing
