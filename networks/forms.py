@@ -23,6 +23,7 @@ from networks.models import (
     NetworkContact,
     NetworkParticipantRole,
     Organizer,
+    ParticipantGroup,
     ReviewCriterion,
 )
 from networks.permissions import networks_led_by
@@ -403,6 +404,13 @@ class MembershipParticipantForm(forms.Form):
     role_other = forms.CharField(
         label=_("Other role"), max_length=150, required=False, validators=[validate_not_formula]
     )
+    groups = forms.MultipleChoiceField(
+        label=_("Takes part in"),
+        choices=ParticipantGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Meetings are for one or more of these groups; the participant is invited to theirs."),
+    )
 
     def __init__(self, *args, role_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -430,7 +438,7 @@ class MembershipParticipantForm(forms.Form):
 
     def row(self) -> dict:
         values = {name: self.cleaned_data.get(name) or "" for name in PARTICIPANT_KEYS}
-        return {"id": self.cleaned_data.get("id"), **values}
+        return {"id": self.cleaned_data.get("id"), **values, "groups": list(self.cleaned_data.get("groups") or [])}
 
 
 class BaseMembershipParticipantFormSet(forms.BaseFormSet):
@@ -468,7 +476,10 @@ MembershipParticipantFormSet = forms.formset_factory(
 
 
 def membership_participant_formset(*, participants, role_choices=(), data=None, extra: int = 1):
-    initial = [{"id": p.pk, **{name: getattr(p, name) for name in PARTICIPANT_KEYS}} for p in participants]
+    initial = [
+        {"id": p.pk, "groups": list(p.groups), **{name: getattr(p, name) for name in PARTICIPANT_KEYS}}
+        for p in participants
+    ]
     formset = MembershipParticipantFormSet(
         data=data, initial=initial, prefix="participants", form_kwargs={"role_choices": role_choices}
     )

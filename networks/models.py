@@ -350,14 +350,24 @@ class Membership(models.Model):
         return bool(self.invoice_orgnr and (self.invoice_address or self.peppol_id))
 
 
+class ParticipantGroup(models.TextChoices):
+    """The groups a participant belongs to in the network; meetings are for one or more of them."""
+
+    STEERING_GROUP = "steering_group", _("Steering group")
+    PROJECT_LEADER = "project_leader", _("The municipality's project leader")
+    WORKING_GROUP = "working_group", _("Working group")
+    REFERENCE_GROUP = "reference_group", _("Reference group")
+
+
 class MembershipParticipant(models.Model):
-    """A person taking part for a member municipality (name, e-mail, title, role)."""
+    """A person taking part for a member municipality (name, e-mail, title, role, groups)."""
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="participants")
     name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("e-mail"))
     title = models.CharField(_("job title"), max_length=150, blank=True)
     role = models.CharField(_("role in the network"), max_length=150, blank=True)
+    groups = models.JSONField(_("takes part in"), default=list, blank=True)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     history = history()
@@ -372,6 +382,10 @@ class MembershipParticipant(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_groups_display(self) -> str:
+        labels = dict(ParticipantGroup.choices)
+        return ", ".join(str(labels[group]) for group in self.groups if group in labels)
 
 
 class MembershipCommitment(models.Model):

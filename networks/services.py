@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts import roles
 from core.audit import acting_as
 from municipalities.models import normalise_orgnr
-from networks.models import Membership, MembershipCommitment, MembershipParticipant, Network, Organizer
+from networks.models import (
+    Membership,
+    MembershipCommitment,
+    MembershipParticipant,
+    Network,
+    Organizer,
+    ParticipantGroup,
+)
 from networks.permissions import can_edit_membership, can_lead
 from networks.signals import membership_left
 
@@ -348,6 +355,7 @@ def membership_save_participants(*, membership: Membership, actor, rows: list[di
                 participant = existing.get(row.get("id")) or MembershipParticipant(membership=membership)
                 for name in PARTICIPANT_FIELDS:
                     setattr(participant, name, (row.get(name) or "").strip())
+                participant.groups = [group for group in ParticipantGroup.values if group in (row.get("groups") or ())]
                 participant.full_clean(exclude=["membership"], validate_constraints=False)
                 participant.save()
                 saved.append(participant)

@@ -671,3 +671,25 @@ def test_membership_list_query_count_is_constant(client, org_x, rep, django_asse
         response = client.get(reverse("members:list"))
     assert len(response.context["memberships"]) == 10
     assert response.context["memberships"][0].participants_count == 2
+
+
+def test_participants_belong_to_groups_that_meetings_are_for(client, membership, rep):
+    client.force_login(rep)
+    data = participants_post(
+        {"name": "Anna", "email": "anna@example.se", "groups": ["steering_group", "project_leader"]},
+        {"name": "Bo", "email": "bo@example.se"},
+    )
+    assert client.post(reverse("members:participants", args=[membership.pk]), data).status_code == 302
+    groups = dict(membership.participants.values_list("email", "groups"))
+    assert groups == {"anna@example.se": ["steering_group", "project_leader"], "bo@example.se": []}
+    page = client.get(reverse("members:detail", args=[membership.pk])).content.decode()
+    assert "Styrgrupp" in page
+    # An unknown group is a form error, nothing saved.
+    anna = membership.participants.get(email="anna@example.se")
+    bad = participants_post(
+        {"id": anna.pk, "name": "Anna", "email": "anna@example.se", "groups": ["<script>"]}, initial=1
+    )
+    response = client.post(reverse("members:participants", args=[membership.pk]), bad)
+    assert response.status_code in (200, 400) and response.context["forms"].participants.forms[0].errors
+    anna.refresh_from_db()
+    assert anna.groups == ["steering_group", "project_leader"]
