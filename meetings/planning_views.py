@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles
@@ -236,7 +237,11 @@ def meetings_shift(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("%(count)s meetings were moved.") % {"count": len(moved)})
+            messages.success(
+                request,
+                ngettext("%(count)s meeting was moved.", "%(count)s meetings were moved.", len(moved))
+                % {"count": len(moved)},
+            )
             return redirect("meetings:timetable", slug=network.slug)
     return _render_timetable(request, network, shift_form=form)
 
@@ -264,7 +269,11 @@ def meetings_copy(request: HttpRequest, slug: str) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _("%(count)s meetings were copied.") % {"count": len(copies)})
+                messages.success(
+                    request,
+                    ngettext("%(count)s meeting was copied.", "%(count)s meetings were copied.", len(copies))
+                    % {"count": len(copies)},
+                )
                 return redirect("meetings:timetable", slug=network.slug)
         previews = services.meetings_copy_preview(meetings=chosen, target_network=network, shift_months=shift)
         for preview in previews:

@@ -437,8 +437,8 @@ def agenda_save(*, meeting: Meeting, actor, rows: Iterable[dict]) -> list[Agenda
     """Add, change and delete a meeting's agenda blocks, formset style.
 
     Each row: ``id`` (None for a new block), AGENDA_FIELDS, and ``delete``. Times are wall-clock
-    times on the meeting's day. Errors come back as ``{"rows": {index: {field: [messages]}}}``-shaped
-    ValidationError messages naming the row.
+    times on the meeting's day. All or none: the errors name their row (counted from 1). A changed
+    agenda is a new ``sequence`` (calendars show the programme).
     """
     _check_lead(actor, meeting.network)
     existing = {block.pk: block for block in meeting.agenda.all()}
