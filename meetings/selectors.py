@@ -53,6 +53,8 @@ def meeting_when(meeting: Meeting) -> str:
         first = capfirst(date_format(meeting.month, "F Y"))
         if meeting.last_month and meeting.last_month != meeting.month:
             last = date_format(meeting.last_month, "F Y")
+            if meeting.kind == Meeting.Kind.WORK_PERIOD:  # a span of work, not a meeting waiting for its date
+                return f"{first} – {last}"
             return _("%(first)s – %(last)s (preliminary)") % {"first": first, "last": last}
         return _("%(month)s (preliminary)") % {"month": first}
     starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)

@@ -128,3 +128,26 @@ def test_invitation_query_count_constant_with_meetings(client, django_assert_max
         response = client.get(url)
     assert len(twelve.captured_queries) == len(two.captured_queries)
     assert response.content.decode().count("Eftermiddag") == 12
+
+
+def test_dated_meetings_link_their_ics_and_a_work_period_is_no_preliminary_date(client):
+    meeting = seed_002()
+    work = MeetingFactory(
+        network=meeting.network,
+        kind=Meeting.Kind.WORK_PERIOD,
+        title="Varje kommun genomför sitt förändringsarbete",
+        month=date(2021, 10, 1),
+        last_month=date(2022, 3, 1),
+        audience=[],
+    )
+    part = section(invitation(client, meeting.network))
+    assert reverse("calendar:meeting", args=[meeting.uid]) in part
+    assert reverse("calendar:meeting", args=[work.uid]) not in part
+    assert "Oktober 2021 – mars 2022" in part and "Oktober 2021 – mars 2022 (prelimin" not in part
+    # The lead's preview shows no .ics link (a draft's calendar file is not public).
+    from accounts.models import StaffRole
+    from tests.factories import staff
+
+    client.force_login(staff(StaffRole.Role.NETWORK_LEAD, organizer=meeting.network.organizer))
+    preview = client.get(reverse("leads:network_preview", args=[meeting.network.slug])).content.decode()
+    assert reverse("calendar:meeting", args=[meeting.uid]) not in preview
