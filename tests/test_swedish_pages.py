@@ -179,7 +179,9 @@ def _selection_urls(organizer) -> list[str]:
     _member, offer = waitlist.member_leave(membership=member, actor=lead, reason="Omorganisation")
     own = Membership.objects.create(network=network, municipality=municipality("0114"), source="direct")
     slug, pk = network.slug, applications["0114"].pk
+    meeting_urls = _meeting_urls(network, lead)
     return [
+        *meeting_urls,
         reverse("selection:workbench", args=[slug]),
         reverse("selection:report", args=[slug]),
         reverse("selection:runs", args=[slug]),
@@ -237,3 +239,38 @@ def test_every_page_renders_in_swedish(client):
                 problems.append((who, url, leaked))
     assert rendered > 20
     assert problems == []
+
+
+def _meeting_urls(network, lead) -> list[str]:
+    """A dated meeting with agenda and homework, a preliminary one, a calendar feed."""
+    from datetime import date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from django.urls import reverse
+
+    from meetings.calendar_services import feed_for_network
+    from meetings.models import AgendaBlock, Homework, Meeting
+
+    stockholm = ZoneInfo("Europe/Stockholm")
+    dated = Meeting.objects.create(
+        network=network,
+        title="Uppstart",
+        starts_at=datetime(2030, 9, 13, 10, tzinfo=stockholm),
+        ends_at=datetime(2030, 9, 13, 15, tzinfo=stockholm),
+        mode=Meeting.Mode.DIGITAL,
+        link="https://example.se/mote",
+        audience=["steering_group", "project_leader"],
+    )
+    AgendaBlock.objects.create(meeting=dated, starts=time(10), ends=time(12), title="Uppstart", audience="SKR")
+    Homework.objects.create(meeting=dated, title="Enkät", due_at=datetime(2030, 10, 1, 23, 59, tzinfo=stockholm))
+    Meeting.objects.create(network=network, title="Projektledarträff", month=date(2030, 11, 1))
+    feed_for_network(network=network, actor=lead)
+    return [
+        reverse("meetings:timetable", args=[network.slug]),
+        reverse("meetings:meeting_edit", args=[network.slug, dated.pk]),
+        reverse("meetings:meeting_create", args=[network.slug]),
+        reverse("meetings:copy", args=[network.slug]),
+        reverse("meetings:meeting_delete", args=[network.slug, dated.pk]),
+        reverse("calendar:network_feeds", args=[network.slug]),
+        reverse("portal:invitation", args=[network.slug]),
+    ]
