@@ -52,7 +52,7 @@ class Meeting(models.Model):
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", _("Called off")
 
     network = models.ForeignKey("networks.Network", on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NETWORK)
