@@ -23,6 +23,7 @@ urlpatterns = [
     path("projektledare/effektivitetsmodeller/", include("municipalities.efficiency_model_urls")),
     path("", include("applications.urls")),
     path("", include("networks.member_urls")),
+    path("deltagare/", include("meetings.participant_urls")),
     path("", include("portal.urls")),
 ]
 

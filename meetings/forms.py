@@ -474,3 +474,24 @@ class HomeworkForm(forms.Form):
             cleaned["due_day"] if cleaned.get("due_time") is None else _combine(cleaned["due_day"], cleaned["due_time"])
         )
         return {"title": cleaned["title"], "description": cleaned.get("description") or "", "due_at": due}
+
+
+class RsvpForm(forms.Form):
+    """A participant's answer to an invitation: kommer / kommer inte, and dietary needs for a meeting on site."""
+
+    response = forms.ChoiceField(
+        label=_("Are you attending?"),
+        choices=[("yes", _("Attending")), ("no", _("Not attending"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Answer whether you are attending.")},
+    )
+    dietary_needs = _line(
+        _("Dietary needs"),
+        max_length=300,
+        help_text=_("Allergies or special diets, for the lunch and coffee. Kept only until the meeting is over."),
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        if meeting.mode not in (Meeting.Mode.PHYSICAL, Meeting.Mode.HYBRID):
+            del self.fields["dietary_needs"]

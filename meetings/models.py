@@ -264,3 +264,35 @@ class CalendarFeed(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Invitation(models.Model):
+    """A participant invited to a meeting, and their answer (kommer / kommer inte)."""
+
+    class Response(models.TextChoices):
+        NONE = "", _("No answer")
+        YES = "yes", _("Attending")
+        NO = "no", _("Not attending")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    participant = models.ForeignKey(
+        "networks.MembershipParticipant", on_delete=models.CASCADE, related_name="invitations"
+    )
+    response = models.CharField(_("answer"), max_length=3, choices=Response.choices, blank=True, default="")
+    dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    invited_at = models.DateTimeField(_("invited"), default=timezone.now)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["meeting", "participant", "pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "participant"], name="unique_meeting_invitation"),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} – {self.meeting}"

@@ -14,4 +14,5 @@ urlpatterns = [
     path("natverk/<slug:slug>/tidplan/<int:pk>/", planning_views.meeting_edit, name="meeting_edit"),
     path("natverk/<slug:slug>/tidplan/<int:pk>/avboka/", planning_views.meeting_cancel, name="meeting_cancel"),
     path("natverk/<slug:slug>/tidplan/<int:pk>/ta-bort/", planning_views.meeting_delete, name="meeting_delete"),
+    path("natverk/<slug:slug>/tidplan/<int:pk>/bjud-in/", planning_views.meeting_invite, name="invite"),
 ]

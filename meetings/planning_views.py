@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles
-from meetings import selectors, services
+from meetings import invitations, selectors, services
 from meetings.forms import CopyForm, HomeworkForm, MeetingForm, QuickAddForm, ShiftForm, agenda_formset
 from meetings.models import Homework, Meeting
 from networks.models import Network
@@ -96,6 +96,8 @@ def _render_meeting(request, network, meeting, *, form=None, agenda=None, homewo
         context["homework_form"] = homework_form or HomeworkForm()
         context["homework"] = list(meeting.homework.order_by("due_at", "pk"))
         context["can_delete"] = services.meeting_can_delete(meeting)
+        context["invitation_counts"] = invitations.counts_per_municipality(meeting)
+        context["invitation_total"] = invitations.counts_total(context["invitation_counts"])
     return render(request, "meetings/planning/meeting_form.html", context)
 
 
@@ -281,3 +283,24 @@ def meetings_copy(request: HttpRequest, slug: str) -> HttpResponse:
             preview.was = selectors.meeting_when(preview.meeting)
         context.update(previews=previews, shift=shift, source=source, blocked=any(p.error for p in previews))
     return render(request, "meetings/planning/copy.html", context)
+
+
+@require_POST
+@roles.network_lead_required
+def meeting_invite(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Send the invitations: everyone the meeting is for who is not invited yet (see meetings.invitations)."""
+    network, meeting = _meeting_or_404(request, slug, pk)
+    try:
+        added = invitations.invite(meeting=meeting, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if added:
+            messages.success(
+                request,
+                ngettext("%(count)s invitation was sent.", "%(count)s invitations were sent.", added)
+                % {"count": added},
+            )
+        else:
+            messages.info(request, _("Everyone the meeting is for is already invited."))
+    return redirect("meetings:meeting_edit", slug=network.slug, pk=meeting.pk)

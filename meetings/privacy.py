@@ -12,3 +12,16 @@ register(
         subject_lookup="created_by",
     ),
 )
+
+register(
+    # Dietary needs may reveal health or religion (special categories, GDPR art. 9): kept short.
+    PersonalData(
+        model="meetings.Invitation",
+        fields=("participant", "response", "dietary_needs", "responded_at", "invited_at", "attended"),
+        purpose="Invitations to a network's meetings, the participant's answer and, for a meeting on site, "
+        "dietary needs for the catering; attendance for the network's records.",
+        retention="Dietary needs (health-related, a special category) only until the meeting is over and the "
+        "catering settled, at most 30 days after it; the answer and attendance as long as the network's records.",
+        subject_lookup=None,  # participants have no accounts; they are reached by personal links
+    ),
+)

@@ -84,11 +84,10 @@ def month_end(day: date) -> date:
 
 
 def registration_count(meeting: Meeting) -> int:
-    """How many have registered for ``meeting``: none until invitations and RSVP arrive (a later issue)."""
-    related = getattr(meeting, "registrations", None)
-    if meeting.pk and related is not None and hasattr(related, "count"):
-        return related.count()
-    return 0
+    """How many have registered for ``meeting``: the invited participants who answered that they attend."""
+    if not meeting.pk:
+        return 0
+    return meeting.invitations.filter(response="yes").count()
 
 
 def _local_date(moment: datetime) -> date:

@@ -369,6 +369,8 @@ class MembershipParticipant(models.Model):
     role = models.CharField(_("role in the network"), max_length=150, blank=True)
     groups = models.JSONField(_("takes part in"), default=list, blank=True)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    # Raised to revoke the participant's signed personal links (meetings.links).
+    link_version = models.PositiveIntegerField(default=1, editable=False)
 
     history = history()
 
