@@ -485,10 +485,12 @@ class RsvpForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Answer whether you are attending.")},
     )
-    dietary_needs = _line(
-        _("Dietary needs"),
+    # Free text such as "- glutenfri" is normal here; it is never exported as a spreadsheet formula.
+    dietary_needs = forms.CharField(
+        label=_("Dietary needs"),
         max_length=300,
-        help_text=_("Allergies or special diets, for the lunch and coffee. Kept only until the meeting is over."),
+        required=False,
+        help_text=_("Allergies or special diets, for the lunch and coffee. Deleted the day after the meeting."),
     )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):

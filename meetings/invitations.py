@@ -194,3 +194,9 @@ def counts_total(rows: list[MunicipalityCount]) -> MunicipalityCount:
         no=sum(r.no for r in rows),
         no_answer=sum(r.no_answer for r in rows),
     )
+
+
+def purge_dietary_needs(*, now=None) -> int:
+    """Delete the dietary needs of meetings that ended before ``now`` (health data is kept no longer)."""
+    now = now or timezone.now()
+    return Invitation.objects.filter(meeting__ends_at__lt=now).exclude(dietary_needs="").update(dietary_needs="")

@@ -20,8 +20,9 @@ register(
         fields=("participant", "response", "dietary_needs", "responded_at", "invited_at", "attended"),
         purpose="Invitations to a network's meetings, the participant's answer and, for a meeting on site, "
         "dietary needs for the catering; attendance for the network's records.",
-        retention="Dietary needs (health-related, a special category) only until the meeting is over and the "
-        "catering settled, at most 30 days after it; the answer and attendance as long as the network's records.",
+        retention="Dietary needs (health-related, a special category) are deleted the day after the meeting "
+        "(the nightly task meetings.tasks.purge_dietary_needs); the answer and attendance as long as the "
+        "network's records.",
         subject_lookup=None,  # participants have no accounts; they are reached by personal links
     ),
 )

@@ -21,3 +21,11 @@ def send_invitations(self, invitation_ids: list[int]) -> int:
         return send_invitation_emails(invitation_ids=list(invitation_ids))
     except OSError as error:
         raise _retry_on_delivery_failure(self, error) from error
+
+
+@shared_task
+def purge_dietary_needs() -> int:
+    """Nightly: the dietary needs of meetings that are over are deleted."""
+    from meetings.invitations import purge_dietary_needs as purge
+
+    return purge()

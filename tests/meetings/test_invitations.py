@@ -277,3 +277,19 @@ def test_inviting_a_cancelled_meeting_shows_a_message(client, network, people, l
     assert response.status_code == 200
     assert len(list(response.context["messages"])) == 1
     assert not Invitation.objects.exists()
+
+
+def test_dietary_needs_are_free_text_and_deleted_after_the_meeting(network, people, lead):
+    from meetings.tasks import purge_dietary_needs
+
+    meeting = dated(network, audience=["steering_group"])
+    invitations.invite(meeting=meeting, actor=lead)
+    invitation = meeting.invitations.first()
+    invitations.respond(invitation=invitation, response="yes", dietary_needs="- glutenfri, = laktosfri")
+    invitation.refresh_from_db()
+    assert invitation.dietary_needs == "- glutenfri, = laktosfri"
+    assert invitations.purge_dietary_needs(now=meeting.ends_at - timedelta(minutes=1)) == 0
+    assert invitations.purge_dietary_needs(now=meeting.ends_at + timedelta(days=1)) == 1
+    invitation.refresh_from_db()
+    assert (invitation.dietary_needs, invitation.response) == ("", "yes")
+    assert purge_dietary_needs() == 0  # the nightly task: nothing left to delete

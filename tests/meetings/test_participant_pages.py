@@ -210,7 +210,6 @@ def test_a_digital_meeting_asks_no_dietary_needs(client, network, lead, anna):
         {"response": "maybe"},
         {"response": SCRIPT},
         {"response": "yes", "dietary_needs": HUGE},
-        {"response": "yes", "dietary_needs": "=cmd|' /C calc'!A0"},
     ],
 )
 def test_bad_input_shows_errors_and_saves_nothing(client, network, lead, anna, data):
