@@ -265,7 +265,20 @@ def _meeting_urls(network, lead) -> list[str]:
     Homework.objects.create(meeting=dated, title="Enkät", due_at=datetime(2030, 10, 1, 23, 59, tzinfo=stockholm))
     Meeting.objects.create(network=network, title="Projektledarträff", month=date(2030, 11, 1))
     feed_for_network(network=network, actor=lead)
+    from meetings import invitations
+    from meetings.links import personal_token
+    from networks.models import MembershipParticipant
+
+    own = network.memberships.get(municipality__code="0114")
+    person = MembershipParticipant.objects.create(
+        membership=own, name="Eva Ek", email="eva@example.se", groups=["steering_group"]
+    )
+    invitations.invite(meeting=dated, actor=lead)
+    token = personal_token(person)
     return [
+        reverse("participant:home", args=[token]),
+        reverse("participant:respond", args=[token, dated.invitations.get(participant=person).pk]),
+        reverse("participant:home", args=["ogiltig-lank"]),
         reverse("meetings:timetable", args=[network.slug]),
         reverse("meetings:meeting_edit", args=[network.slug, dated.pk]),
         reverse("meetings:meeting_create", args=[network.slug]),
