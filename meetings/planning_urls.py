@@ -16,3 +16,15 @@ urlpatterns = [
     path("natverk/<slug:slug>/tidplan/<int:pk>/ta-bort/", planning_views.meeting_delete, name="meeting_delete"),
     path("natverk/<slug:slug>/tidplan/<int:pk>/bjud-in/", planning_views.meeting_invite, name="invite"),
 ]
+
+# Attendance (meetings.attendance_views): the check-list per municipality and the printable list for signing.
+from meetings import attendance_views  # noqa: E402
+
+urlpatterns += [
+    path("natverk/<slug:slug>/tidplan/<int:pk>/narvaro/", attendance_views.attendance_checklist, name="attendance"),
+    path(
+        "natverk/<slug:slug>/tidplan/<int:pk>/narvarolista/",
+        attendance_views.attendance_list,
+        name="attendance_list",
+    ),
+]
