@@ -17,7 +17,10 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from meetings.models import AgendaBlock, Homework, Meeting
+from django.utils import timezone
+
+from meetings.invitations import invitees
+from meetings.models import AgendaBlock, Homework, Invitation, Meeting
 from networks.models import Network
 from portal.demo_texts import (
     NETWORK_000,
@@ -173,3 +176,32 @@ def seed_meetings(network: Network, spec, start: date, *, historical: bool, toda
 def timetable_note(spec, context: dict) -> str:
     """What the invitation says under Tidplan besides the meetings."""
     return TIMETABLE_002_AFTER.format(**context) if spec is NETWORK_002 else ""
+
+
+def seed_invitations(meetings: list[Meeting]) -> None:
+    """Every dated meeting's invitations; those that have taken place with answers and attendance.
+
+    The answers and attendance follow a fixed pattern (no randomness), so a second run
+    changes nothing: about one in seven declines and one in nine who said yes did not come.
+    """
+    now = timezone.now()
+    for index, meeting in enumerate(meetings):
+        if meeting.starts_at is None or meeting.is_cancelled:
+            continue
+        past = meeting.ends_at < now
+        for number, participant in enumerate(invitees(meeting)):
+            pattern = index * 31 + number * 7 + participant.membership.municipality_id
+            invited_at = timezone.localtime(meeting.starts_at) - timedelta(days=30)  # same wall clock every run
+            values = {"invited_at": invited_at, "response": "", "responded_at": None, "attended": None}
+            if past or pattern % 3:
+                values["response"] = "no" if pattern % 7 == 0 else "yes"
+                values["responded_at"] = invited_at + timedelta(days=1 + pattern % 10)
+            if past:
+                values["attended"] = values["response"] == "yes" and pattern % 9 != 0
+            found = Invitation.objects.filter(meeting=meeting, participant=participant).first()
+            if found is None:
+                Invitation.objects.create(meeting=meeting, participant=participant, **values)
+            elif any(getattr(found, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(found, name, value)
+                found.save()

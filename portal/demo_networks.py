@@ -35,7 +35,7 @@ from networks.models import (
     Organizer,
     ReviewCriterion,
 )
-from portal.demo_meetings import seed_meetings, timetable_note
+from portal.demo_meetings import seed_invitations, seed_meetings, timetable_note
 from portal.demo_texts import (
     HANDS_OFF_MUNICIPALITY,
     LEAD_EMAIL,
@@ -375,6 +375,10 @@ def seed_cohort_applications(network: Network, cohort: Cohort, reps: dict[str, U
     ]
 
 
+# The first participant leads the municipality's project, the second sits in the steering group, the rest work in it.
+DEMO_GROUPS = (["project_leader"], ["steering_group"], ["working_group"])
+
+
 def seed_memberships(network: Network, applications: list[Application], cohort: Cohort, lead: User) -> None:
     """The submitted applications accepted and published, each a member with its participants and commitments."""
     published_at = min(end_of_day(cohort.dates.deadline) + timedelta(days=14), start_of_day(cohort.dates.start))
@@ -399,8 +403,9 @@ def seed_memberships(network: Network, applications: list[Application], cohort: 
             "peppol_id": application.peppol_id,
         }
         membership = upsert(Membership, values, network=network, municipality_id=application.municipality_id)
-        for participant in application.participants.all():
+        for number, participant in enumerate(application.participants.order_by("pk")):
             values = {"name": participant.name, "title": participant.title, "role": participant.role}
+            values["groups"] = DEMO_GROUPS[min(number, len(DEMO_GROUPS) - 1)]
             upsert(MembershipParticipant, values, membership=membership, email=participant.email)
         answers = {answer.commitment_id: answer for answer in application.commitments.all()}
         for commitment in network.commitments.all():
@@ -452,7 +457,8 @@ def seed_networks(*, password_hash: str, organizers: dict[str, Organizer]) -> li
     for cohort in plan:
         network = seed_network(cohort, organizers, None if cohort.historical else previous, reviewers[0])
         seed_cohort(cohort, network, reps, reviewers)
-        seed_meetings(network, cohort.spec, cohort.dates.start, historical=cohort.historical, today=today)
+        meetings = seed_meetings(network, cohort.spec, cohort.dates.start, historical=cohort.historical, today=today)
+        seed_invitations(meetings)
         networks.append(network)
         previous = network
     return networks

@@ -239,3 +239,17 @@ def test_the_timetables_are_meetings_in_both_cohorts(seeded):
     blocks = list(AgendaBlock.objects.filter(meeting=uppstart).order_by("starts"))
     assert [(b.starts.hour, b.ends.hour, b.title) for b in blocks] == [(10, 12, "Uppstart"), (13, 15, "Planering")]
     assert "Kommunvisa möten" in effektivare.timetable_note
+
+
+def test_finished_cohorts_have_answers_and_attendance(seeded):
+    from meetings.models import Invitation
+
+    old = network(f"{STYRSYSTEM}-2017")
+    invitations = Invitation.objects.filter(meeting__network=old)
+    assert invitations.filter(attended=True).count() > invitations.filter(attended=False).count() > 0
+    assert not invitations.filter(response="").exists()
+    # Project leaders' meetings invite the project leaders only (the first participant of each member).
+    leaders = Invitation.objects.filter(meeting__network=old, meeting__kind="project_leaders")
+    assert leaders.exists() and all("project_leader" in i.participant.groups for i in leaders)
+    # A new cohort still in selection has no members, so nobody is invited yet.
+    assert not Invitation.objects.filter(meeting__network=network(STYRSYSTEM)).exists()
