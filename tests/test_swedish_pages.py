@@ -285,5 +285,7 @@ def _meeting_urls(network, lead) -> list[str]:
         reverse("meetings:copy", args=[network.slug]),
         reverse("meetings:meeting_delete", args=[network.slug, dated.pk]),
         reverse("calendar:network_feeds", args=[network.slug]),
+        reverse("meetings:attendance", args=[network.slug, dated.pk]),
+        reverse("meetings:attendance_list", args=[network.slug, dated.pk]),
         reverse("portal:invitation", args=[network.slug]),
     ]

@@ -160,9 +160,9 @@ def test_a_left_municipalitys_attendance_is_left_alone(network, people, lead):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"days_ago": -1}, "once the meeting has started"),
-        ({"status": Meeting.Status.CANCELLED}, "called off"),
-        ({"starts_at": None, "ends_at": None, "month": timezone.localdate().replace(day=1)}, "no date and time"),
+        ({"days_ago": -1}, "när mötet har börjat"),
+        ({"status": Meeting.Status.CANCELLED}, "inställt"),
+        ({"starts_at": None, "ends_at": None, "month": timezone.localdate().replace(day=1)}, "inget datum"),
     ],
 )
 def test_refused_before_the_start_and_for_cancelled_or_preliminary_meetings(network, people, lead, change, message):
@@ -272,7 +272,7 @@ def test_a_refused_state_shows_the_reason_instead_of_the_form(client, network, p
     meeting = held(network, days_ago=-2)
     client.force_login(lead)
     content = client.get(url("attendance", meeting)).content.decode()
-    assert "once the meeting has started" in content and 'name="attended"' not in content
+    assert "när mötet har börjat" in content and 'name="attended"' not in content
     response = client.post(url("attendance", meeting), {"attended": [people["vasby_anna"].pk]})
     assert response.status_code == 400
     assert meeting.invitations.count() == 0
@@ -318,7 +318,7 @@ def test_the_printable_list(client, network, people, lead):
     response = client.get(url("attendance_list", meeting))
     content = response.content.decode()
     assert network.title in content and "Nätverksträff 3" in content and "Hornsgatan 20" in content
-    assert "Signature" in content and "attendance-signature" in content
+    assert "Underskrift" in content and "attendance-signature" in content
     for name in ("Anna Andersson", "Bo Berg", "Cecilia Ek", "David Dahl"):
         assert name in content
     assert "Erik Ström" not in content
