@@ -27,9 +27,8 @@ HISTORICAL = {f"{STYRSYSTEM}-2017": 2017, f"{ADMINISTRATION}-2017": 2017, f"{EFF
 
 
 @pytest.fixture
-def seeded(settings):
+def seeded(seeded_once, settings):
     settings.DEBUG = True
-    call_command("seed_demo", stdout=None)
 
 
 def network(slug: str) -> Network:

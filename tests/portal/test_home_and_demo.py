@@ -43,9 +43,8 @@ def test_seed_demo_refuses_production(settings):
 
 
 @pytest.mark.parametrize("spec", DEMO_USERS, ids=lambda spec: spec.email)
-def test_every_demo_user_can_log_in(client, settings, spec):
+def test_every_demo_user_can_log_in(client, settings, spec, seeded_once):
     settings.DEBUG = True
-    call_command("seed_demo", stdout=None)
     response = client.post("/konto/login/", {"login": spec.email, "password": "demo-natverk-2026"})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert client.get("/").context["user"].email == spec.email
