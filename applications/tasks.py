@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from core.mail import retry_delivery
+
 
 @shared_task
 def send_application_receipts(application_id: int, version: int) -> int:
@@ -20,16 +22,6 @@ def send_deadline_reminders() -> int:
     return send_due_reminders()
 
 
-def _retry_on_delivery_failure(task, error: OSError):
-    """SMTP and connection failures (smtplib.SMTPException and socket errors are OSErrors) are retried
-    after EMAIL_RETRY_SECONDS, doubling each time; send_email_once released the failed e-mail's claim,
-    and the e-mails already sent are not sent again."""
-    from django.conf import settings
-
-    countdown = settings.EMAIL_RETRY_SECONDS * 2**task.request.retries
-    return task.retry(exc=error, countdown=countdown, max_retries=settings.EMAIL_RETRY_MAX)
-
-
 @shared_task(bind=True)
 def send_decision_letters(self, network_id: int) -> int:
     """After publishing: every published decision's letter not yet sent (see applications.letters)."""
@@ -38,7 +30,7 @@ def send_decision_letters(self, network_id: int) -> int:
     try:
         return send(network_id=network_id)
     except OSError as error:
-        raise _retry_on_delivery_failure(self, error) from error
+        raise retry_delivery(self, error) from error
 
 
 @shared_task(bind=True)
@@ -49,7 +41,7 @@ def send_waitlist_offer(self, offer_id: int) -> int:
     try:
         return send_offer(offer_id=offer_id)
     except OSError as error:
-        raise _retry_on_delivery_failure(self, error) from error
+        raise retry_delivery(self, error) from error
 
 
 @shared_task

@@ -54,3 +54,15 @@ def send_email_once(*, key: str, to: str, template_prefix: str, context: dict, l
         claim.delete()
         raise
     return True
+
+
+def retry_delivery(task, error: OSError):
+    """The retry of a Celery task whose SMTP delivery failed (smtplib.SMTPException and socket errors are
+    OSErrors): after EMAIL_RETRY_SECONDS, doubling each time, at most EMAIL_RETRY_MAX times.
+    send_email_once released the failed e-mail's claim, and those already sent are not sent again.
+
+        except OSError as error:
+            raise retry_delivery(self, error) from error
+    """
+    countdown = settings.EMAIL_RETRY_SECONDS * 2**task.request.retries
+    return task.retry(exc=error, countdown=countdown, max_retries=settings.EMAIL_RETRY_MAX)

@@ -2,14 +2,7 @@
 
 from celery import shared_task
 
-
-def _retry_on_delivery_failure(task, error: OSError):
-    """SMTP and connection failures are retried after EMAIL_RETRY_SECONDS, doubling each time;
-    send_email_once released the failed e-mail's claim, and those already sent are not sent again."""
-    from django.conf import settings
-
-    countdown = settings.EMAIL_RETRY_SECONDS * 2**task.request.retries
-    return task.retry(exc=error, countdown=countdown, max_retries=settings.EMAIL_RETRY_MAX)
+from core.mail import retry_delivery
 
 
 @shared_task(bind=True)
@@ -20,7 +13,7 @@ def send_invitations(self, invitation_ids: list[int]) -> int:
     try:
         return send_invitation_emails(invitation_ids=list(invitation_ids))
     except OSError as error:
-        raise _retry_on_delivery_failure(self, error) from error
+        raise retry_delivery(self, error) from error
 
 
 @shared_task

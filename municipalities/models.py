@@ -189,8 +189,8 @@ class MunicipalityDomain(models.Model):
         super().save(*args, **kwargs)
 
 
-class RegisterImport(models.Model):
-    """An uploaded CSV of register facts, kept as text so nothing is lost between preview and apply."""
+class CsvImport(models.Model):
+    """An uploaded CSV kept as text, so nothing is lost between the preview and applying it."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting review")
@@ -223,55 +223,31 @@ class RegisterImport(models.Model):
     rows_rejected = models.PositiveIntegerField(_("rows with errors"), default=0)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("register import")
-        verbose_name_plural = _("register imports")
 
     def __str__(self):
         return self.filename or f"#{self.pk}"
 
 
-class MajorityImport(models.Model):
-    """An uploaded CSV of political majorities (SKR's list after an election), kept as text until applied.
+class RegisterImport(CsvImport):
+    """An uploaded CSV of register facts."""
+
+    class Meta(CsvImport.Meta):
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+
+
+class MajorityImport(CsvImport):
+    """An uploaded CSV of political majorities (SKR's list after an election).
 
     A sibling of ``RegisterImport`` rather than a kind of it: another format,
     another parser and other people (network leads too) may use it.
     """
 
-    Status = RegisterImport.Status
-
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    filename = models.CharField(_("file name"), max_length=255, blank=True)
-    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
-    content = models.TextField(_("content"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("applied by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    rows_applied = models.PositiveIntegerField(_("rows applied"), default=0)
-    rows_rejected = models.PositiveIntegerField(_("rows with errors"), default=0)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(CsvImport.Meta):
         verbose_name = _("political majority import")
         verbose_name_plural = _("political majority imports")
-
-    def __str__(self):
-        return self.filename or f"#{self.pk}"
 
 
 class Kpi(models.Model):

@@ -19,7 +19,8 @@ from municipalities.demo_values import seed_demo_kpi_values
 from municipalities.models import EfficiencyModel, EfficiencyModelKpi, Kpi, Municipality, MunicipalityDomain
 from municipalities.services import efficiency_model_save
 from networks.models import Organizer
-from portal.demo_networks import seed_networks, shared_password_hash, upsert
+from portal.demo_networks import seed_networks, shared_password_hash
+from portal.demo_upsert import upsert
 
 Role = StaffRole.Role
 

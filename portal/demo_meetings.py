@@ -34,6 +34,7 @@ from portal.demo_texts import (
     end_of_day,
     weekday_on_or_after,
 )
+from portal.demo_upsert import upsert
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 NAMESPACE = uuid.UUID("6f1d3c8e-2f5b-4a51-9d38-7a0c6f0e4b11")
@@ -52,16 +53,7 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def upsert_meeting(network: Network, index: int, values: dict) -> Meeting:
-    uid = meeting_uid(network, index)
-    meeting = Meeting.objects.filter(uid=uid).first()
-    if meeting is None:
-        return Meeting.objects.create(network=network, uid=uid, **values)
-    changed = [name for name, value in values.items() if getattr(meeting, name) != value]
-    if changed:
-        for name in changed:
-            setattr(meeting, name, values[name])
-        meeting.save()
-    return meeting
+    return upsert(Meeting, {"network_id": network.pk, **values}, uid=meeting_uid(network, index))
 
 
 def when(day: date, *, exact: bool, hours=(10, 15)) -> dict:
@@ -116,13 +108,7 @@ def seed_001(network: Network, start: date, *, dated) -> list[Meeting]:
         if index == 0 and meeting.starts_at:
             due = end_of_day(weekday_on_or_after(add_months(start, TIMETABLE_001[1][0])) - timedelta(days=14))
             homework = {"description": "Genomför undersökningen och enkäten på hemmaplan och skicka in resultatet."}
-            homework["due_at"] = due
-            found = Homework.objects.filter(meeting=meeting, title="Undersökning och enkät").first()
-            if found is None:
-                Homework.objects.create(meeting=meeting, title="Undersökning och enkät", **homework)
-            elif found.due_at != due:
-                found.due_at = due
-                found.save()
+            upsert(Homework, {**homework, "due_at": due}, meeting=meeting, title="Undersökning och enkät")
     return meetings
 
 
@@ -147,13 +133,8 @@ def seed_002(network: Network, start: date) -> list[Meeting]:
             if match is None:
                 continue
             h1, m1, h2, m2, title, audience = match.groups()
-            block = {"starts": time(int(h1), int(m1)), "ends": time(int(h2), int(m2)), "audience": audience}
-            found = AgendaBlock.objects.filter(meeting=meeting, order=order).first()
-            if found is None:
-                AgendaBlock.objects.create(meeting=meeting, order=order, title=title, **block)
-            elif (found.title, found.starts, found.ends, found.audience) != (title, *block.values()):
-                found.title, found.starts, found.ends, found.audience = title, *block.values()
-                found.save()
+            block = {"title": title, "starts": time(int(h1), int(m1)), "ends": time(int(h2), int(m2))}
+            upsert(AgendaBlock, {**block, "audience": audience}, meeting=meeting, order=order)
         meetings.append(meeting)
     return meetings
 
@@ -198,10 +179,4 @@ def seed_invitations(meetings: list[Meeting]) -> None:
                 values["responded_at"] = invited_at + timedelta(days=1 + pattern % 10)
             if past:
                 values["attended"] = values["response"] == "yes" and pattern % 9 != 0
-            found = Invitation.objects.filter(meeting=meeting, participant=participant).first()
-            if found is None:
-                Invitation.objects.create(meeting=meeting, participant=participant, **values)
-            elif any(getattr(found, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(found, name, value)
-                found.save()
+            upsert(Invitation, values, meeting=meeting, participant=participant)

@@ -50,6 +50,7 @@ from portal.demo_texts import (
     start_of_day,
     text_context,
 )
+from portal.demo_upsert import upsert
 
 # --- who applies where -----------------------------------------------------------------
 
@@ -110,22 +111,6 @@ def cohorts(today: date) -> list[Cohort]:
 
 def demo_slugs() -> list[str]:
     return [slug for spec in SEED_NETWORKS for slug in (spec.slug_for(True), spec.slug_for(False))]
-
-
-# --- generic upsert ------------------------------------------------------------------
-
-
-def upsert(model, values: dict, **lookup):
-    """update_or_create that saves (and writes history) only when something differs."""
-    obj = model.objects.filter(**lookup).order_by("pk").first()  # pk: no Meta.ordering joins
-    if obj is None:
-        return model.objects.create(**lookup, **values)
-    changed = [field for field, value in values.items() if getattr(obj, field) != value]
-    if changed:
-        for field in changed:
-            setattr(obj, field, values[field])
-        obj.save()
-    return obj
 
 
 # --- networks --------------------------------------------------------------------------
