@@ -355,7 +355,9 @@ def publish_problems(network: Network, applications: list[Application]) -> list[
     return problems
 
 
-def membership_from_application(application: Application, *, started_on=None) -> tuple[Membership, bool]:
+def membership_from_application(
+    application: Application, *, started_on=None, commitments=None
+) -> tuple[Membership, bool]:
     """The accepted application's membership with its participants, commitments and invoice details (once)."""
     membership, created = Membership.objects.get_or_create(
         network_id=application.network_id,
@@ -409,7 +411,7 @@ def membership_from_application(application: Application, *, started_on=None) ->
                 expected_date=getattr(answers.get(commitment.pk), "expected_date", None),
                 details=getattr(answers.get(commitment.pk), "details", ""),
             )
-            for commitment in application.network.commitments.all()
+            for commitment in (application.network.commitments.all() if commitments is None else commitments)
         ]
     )
     return membership, True
@@ -437,6 +439,7 @@ def decisions_publish(*, network: Network, actor, now=None) -> PublishResult:
     problems = publish_problems(network, applications)
     if problems:
         raise DecisionError(problems)
+    commitments = list(network.commitments.all())  # once, not once per new member
     published = created = 0
     with acting_as(actor):
         for application in applications:
@@ -447,7 +450,7 @@ def decisions_publish(*, network: Network, actor, now=None) -> PublishResult:
             application.save(update_fields=["published_decision", "decision_published_at", "updated_at"])
             published += 1
             if application.decision == Decision.ACCEPTED:
-                created += membership_from_application(application)[1]
+                created += membership_from_application(application, commitments=commitments)[1]
         if network.status == Network.Status.SELECTION:
             network.status = Network.Status.RUNNING
             network.save(update_fields=["status", "updated_at"])
