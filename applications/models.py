@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import history
+from core.storage import private_storage
 from municipalities.models import validate_orgnr, validate_peppol_id
 
 
@@ -155,12 +156,6 @@ class ProposedParticipant(models.Model):
 
     def __str__(self):
         return self.name
-
-
-def private_storage():
-    from django.core.files.storage import storages
-
-    return storages["private"]
 
 
 def attachment_path(instance, filename):

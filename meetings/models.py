@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import history
+from core.storage import private_storage
 
 
 def validate_https(value: str) -> None:
@@ -296,3 +297,238 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.participant} – {self.meeting}"
+
+
+def homework_file_path(instance, filename):
+    # The stored name never comes from the user; the original name is kept in a field.
+    return f"homework/{instance.homework_id}/{instance.membership_id}/{new_feed_token()}"
+
+
+class HomeworkSubmission(models.Model):
+    """A member municipality's hand-in of one homework (text and/or a file), and the lead's receipt of it."""
+
+    homework = models.ForeignKey(Homework, on_delete=models.CASCADE, related_name="submissions")
+    membership = models.ForeignKey("networks.Membership", on_delete=models.CASCADE, related_name="homework_submissions")
+    text = models.TextField(_("answer"), blank=True)
+    file = models.FileField(_("file"), upload_to=homework_file_path, storage=private_storage, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file_type = models.CharField(_("file type"), max_length=100, blank=True)
+    file_size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("handed in"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_by_participant = models.ForeignKey(
+        "networks.MembershipParticipant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = history()
+
+    class Meta:
+        ordering = ["homework", "membership", "pk"]
+        verbose_name = _("hand-in")
+        verbose_name_plural = _("hand-ins")
+        constraints = [
+            models.UniqueConstraint(fields=["homework", "membership"], name="unique_homework_submission"),
+        ]
+
+    def __str__(self):
+        return f"{self.homework} – {self.membership}"
+
+
+class SurveyQuestions(models.Model):
+    """A network's evaluation questions: three NKI-style questions (1–10) and one free-text question."""
+
+    network = models.OneToOneField("networks.Network", on_delete=models.CASCADE, related_name="survey_questions")
+    question_1 = models.CharField(_("question 1"), max_length=300)
+    question_2 = models.CharField(_("question 2"), max_length=300)
+    question_3 = models.CharField(_("question 3"), max_length=300)
+    free_text_question = models.CharField(_("free-text question"), max_length=300)
+    after_meetings = models.BooleanField(
+        _("send a survey after each meeting"),
+        default=True,
+        help_text=_("Those who attended get the survey the day after the meeting."),
+    )
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("evaluation questions")
+        verbose_name_plural = _("evaluation questions")
+
+    def __str__(self):
+        return str(self.network)
+
+
+class Survey(models.Model):
+    """An evaluation: after one meeting (to its attendees) or standalone (to all members, e.g. a yearly NKI).
+
+    The questions are copied from the network's questions when the survey is made,
+    so that later edits never change what earlier respondents answered.
+    """
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("After a meeting")
+        STANDALONE = "standalone", _("Survey to all members")
+
+    network = models.ForeignKey("networks.Network", on_delete=models.CASCADE, related_name="surveys")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="surveys")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MEETING)
+    title = models.CharField(_("title"), max_length=200)
+    question_1 = models.CharField(_("question 1"), max_length=300)
+    question_2 = models.CharField(_("question 2"), max_length=300)
+    question_3 = models.CharField(_("question 3"), max_length=300)
+    free_text_question = models.CharField(_("free-text question"), max_length=300)
+    opens_at = models.DateTimeField(_("opens"), default=timezone.now)
+    closes_at = models.DateTimeField(_("closes"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["network", "-opens_at", "pk"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting"], condition=models.Q(meeting__isnull=False), name="one_survey_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="survey_closes_after_opens"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SurveyResponse(models.Model):
+    """One person's survey: sent to them, and their answers once they have answered.
+
+    The rows made when a survey is sent are its recipients (the response rate is
+    answered / sent). A removed participant's answers stay, without the person.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    participant = models.ForeignKey(
+        "networks.MembershipParticipant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
+    )
+    membership = models.ForeignKey(
+        "networks.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="survey_responses"
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    score_1 = models.PositiveSmallIntegerField(
+        _("answer 1"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    score_2 = models.PositiveSmallIntegerField(
+        _("answer 2"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    score_3 = models.PositiveSmallIntegerField(
+        _("answer 3"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["survey", "pk"]
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "participant"], name="unique_survey_participant"),
+            models.CheckConstraint(
+                condition=models.Q(score_1__isnull=True) | models.Q(score_1__gte=1, score_1__lte=10),
+                name="survey_score_1_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score_2__isnull=True) | models.Q(score_2__gte=1, score_2__lte=10),
+                name="survey_score_2_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score_3__isnull=True) | models.Q(score_3__gte=1, score_3__lte=10),
+                name="survey_score_3_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.survey} – {self.participant or '–'}"
+
+
+class SeminarRegistration(models.Model):
+    """A sign-up to an open seminar through the public form (anyone, not only members)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="registrations")
+    name = models.CharField(_("name"), max_length=150)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "created_at", "pk"]
+        verbose_name = _("seminar registration")
+        verbose_name_plural = _("seminar registrations")
+        constraints = [
+            models.UniqueConstraint(
+                models.functions.Lower("email"),
+                "meeting",
+                condition=models.Q(cancelled_at__isnull=True),
+                name="unique_active_seminar_registration",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} – {self.meeting}"
+
+
+class MeetingMessage(models.Model):
+    """A message a lead sent to everyone invited to a meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="messages")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        ordering = ["meeting", "-sent_at", "pk"]
+        verbose_name = _("message to invitees")
+        verbose_name_plural = _("messages to invitees")
+
+    def __str__(self):
+        return self.subject
+
+
+class FollowUpNote(models.Model):
+    """A lead's dated note on a member municipality's work."""
+
+    membership = models.ForeignKey("networks.Membership", on_delete=models.CASCADE, related_name="follow_up_notes")
+    noted_on = models.DateField(_("date"), default=timezone.localdate)
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["membership", "-noted_on", "-pk"]
+        verbose_name = _("follow-up note")
+        verbose_name_plural = _("follow-up notes")
+
+    def __str__(self):
+        return f"{self.membership} {self.noted_on}"

@@ -26,3 +26,57 @@ register(
         subject_lookup=None,  # participants have no accounts; they are reached by personal links
     ),
 )
+
+register(
+    PersonalData(
+        model="meetings.HomeworkSubmission",
+        fields=("text", "file", "file_name", "submitted_at", "submitted_by", "submitted_by_participant"),
+        purpose="A member municipality's hand-in of a homework, and who handed it in.",
+        retention="As long as the network's records are kept.",
+        subject_lookup="submitted_by",
+    ),
+)
+
+register(
+    # Answers are shown to leads per meeting and per network; a person's own answers only on the member's page.
+    PersonalData(
+        model="meetings.SurveyResponse",
+        fields=("participant", "sent_at", "answered_at", "score_1", "score_2", "score_3", "comment"),
+        purpose="Evaluations of meetings and of the network (satisfaction index), and who has answered, "
+        "for the response rate and reminders.",
+        retention="As long as the network's records are kept; a removed participant's answers stay without "
+        "the person.",
+        subject_lookup=None,  # participants have no accounts; they are reached by personal links
+    ),
+)
+
+register(
+    PersonalData(
+        model="meetings.SeminarRegistration",
+        fields=("name", "organisation", "email", "dietary_needs", "created_at", "cancelled_at", "attended"),
+        purpose="Sign-ups to an open seminar: the list of participants, name tags, catering and confirmations.",
+        retention="Dietary needs are deleted the day after the seminar; the rest as long as the network's "
+        "records are kept.",
+        subject_lookup=None,  # public sign-ups have no accounts
+    ),
+)
+
+register(
+    PersonalData(
+        model="meetings.MeetingMessage",
+        fields=("sent_by", "subject", "body", "sent_at"),
+        purpose="Messages a lead sent to a meeting's invitees, kept to show what was said to whom.",
+        retention="As long as the network's records are kept.",
+        subject_lookup="sent_by",
+    ),
+)
+
+register(
+    PersonalData(
+        model="meetings.FollowUpNote",
+        fields=("membership", "noted_on", "text", "author"),
+        purpose="The lead's dated notes following a member municipality's work in the network.",
+        retention="As long as the network's records are kept.",
+        subject_lookup="author",
+    ),
+)

@@ -401,6 +401,11 @@ class MembershipCommitment(models.Model):
     decision_pending = models.BooleanField(_("decision expected"), default=False)
     expected_date = models.DateField(_("decision expected on"), null=True, blank=True)
     details = models.TextField(_("details"), blank=True, help_text=_("E.g. the names in the steering group."))
+    # The lead's receipt (e.g. of the leadership decision); reminders go to the municipality until then.
+    received_at = models.DateTimeField(_("received by the lead"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     history = history()
 
