@@ -44,8 +44,7 @@ register(
         fields=("participant", "sent_at", "answered_at", "score_1", "score_2", "score_3", "comment"),
         purpose="Evaluations of meetings and of the network (satisfaction index), and who has answered, "
         "for the response rate and reminders.",
-        retention="As long as the network's records are kept; a removed participant's answers stay without "
-        "the person.",
+        retention="As long as the network's records are kept; a removed participant's answers stay without the person.",
         subject_lookup=None,  # participants have no accounts; they are reached by personal links
     ),
 )
