@@ -24,6 +24,11 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("networks.member_urls")),
     path("deltagare/", include("meetings.participant_urls")),
+    path("", include("meetings.homework_urls")),
+    path("", include("meetings.evaluation_urls")),
+    path("", include("meetings.seminar_urls")),
+    path("", include("meetings.outreach_urls")),
+    path("", include("meetings.followup_urls")),
     path("", include("portal.urls")),
 ]
 

@@ -1,0 +1,7 @@
+from django.urls import path  # noqa: F401
+
+# Mounted at the site root: full Swedish paths.
+
+app_name = "evaluations"
+
+urlpatterns = []
