@@ -35,13 +35,24 @@ def render_email(*, template_prefix: str, context: dict, to: list[str], language
     return message
 
 
-def send_email_once(*, key: str, to: str, template_prefix: str, context: dict, language: str | None = None) -> bool:
+def send_email_once(
+    *,
+    key: str,
+    to: str,
+    template_prefix: str,
+    context: dict,
+    language: str | None = None,
+    attachments: list[tuple[str, bytes | str, str]] | None = None,
+) -> bool:
     """Send unless an e-mail with ``key`` was already sent. Returns True if this call sent it.
 
     The SentEmail row is claimed in its own transaction before sending; if sending
-    fails the claim is removed so a retry can send it.
+    fails the claim is removed so a retry can send it. ``attachments`` are
+    (file name, content, MIME type), e.g. ``("mote.ics", ics_bytes, "text/calendar")``.
     """
     message = render_email(template_prefix=template_prefix, context=context, to=[to], language=language)
+    for name, content, mimetype in attachments or ():
+        message.attach(name, content, mimetype)
     try:
         with transaction.atomic():
             claim = SentEmail.objects.create(key=key[:255], recipient=to, subject=message.subject[:255])
