@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +14,7 @@ from accounts import roles
 from networks import services
 from networks.forms import DirectMembershipForm, MembershipLeaveForm, NetworkForm, StatusForm, part_formsets
 from networks.member_views import MembershipSummary
-from networks.models import Membership, Network
+from networks.models import Membership, MembershipCommitment, Network, NetworkCommitment
 from networks.permissions import membership_for_lead_or_404, network_for_lead_or_404, with_progress
 from networks.selectors import network_for_lead_with_parts_or_404, network_overview_counts, networks_for_lead_list
 
@@ -111,6 +113,25 @@ def network_status(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Members -------------------------------------------------------------------------------
 
 
+def _with_settled_commitments(queryset: QuerySet[Membership]) -> QuerySet[Membership]:
+    """Memberships with their commitments no longer outstanding counted (a subquery, no join to multiply).
+
+    A commitment is outstanding until the lead has received it; one of another kind than the
+    leadership decision also stops being outstanding once confirmed (the rule of meetings.followup).
+    """
+    settled = (
+        MembershipCommitment.objects.filter(membership=OuterRef("pk"))
+        .filter(
+            Q(received_at__isnull=False) | (Q(confirmed=True) & ~Q(commitment__kind=NetworkCommitment.Kind.DECISION))
+        )
+        .order_by()
+        .values("membership")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(commitments_settled=Coalesce(Subquery(settled, output_field=IntegerField()), 0))
+
+
 @roles.network_lead_required
 @require_http_methods(["GET", "POST"])
 def member_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -136,7 +157,11 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
                 % {"name": municipality.name},
             )
             return redirect("leads:members", slug=network.slug)
-    members = list(with_progress(network.memberships.all()).order_by("status", "municipality__name"))
+    members = list(
+        _with_settled_commitments(with_progress(network.memberships.all())).order_by("status", "municipality__name")
+    )
+    for member in members:
+        member.commitments_outstanding = max(member.commitments_total - member.commitments_settled, 0)
     active = sum(1 for member in members if member.status == Membership.Status.ACTIVE)
     context = {"network": network, "members": members, "form": form, "active": active}
     return render(request, "networks/lead/members.html", context)
