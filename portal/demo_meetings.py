@@ -83,7 +83,15 @@ def seed_000(network: Network, start: date, *, dated) -> list[Meeting]:
             values |= {"kind": kind, "audience": audience + ([Audience.PUBLIC] if final else [])}
             values |= {"mode": Mode.PHYSICAL, "address": VENUE, **when(day, exact=dated(day))}
             values["description"] = f"{who}."
-        meetings.append(upsert_meeting(network, index, values))
+        meeting = upsert_meeting(network, index, values)
+        meetings.append(meeting)
+        if index == 0 and meeting.starts_at:
+            due = end_of_day(weekday_on_or_after(add_months(start, 2)))
+            homework = {
+                "description": "Analysera på hemmaplan de bakomliggande orsakerna till behovet av "
+                "förändring av styrningen och skicka in analysen."
+            }
+            upsert(Homework, {**homework, "due_at": due}, meeting=meeting, title="Analys av styrningen")
     return meetings
 
 

@@ -35,6 +35,7 @@ from networks.models import (
     Organizer,
     ReviewCriterion,
 )
+from portal.demo_followup import seed_follow_up
 from portal.demo_meetings import seed_invitations, seed_meetings, timetable_note
 from portal.demo_texts import (
     HANDS_OFF_MUNICIPALITY,
@@ -444,6 +445,7 @@ def seed_networks(*, password_hash: str, organizers: dict[str, Organizer]) -> li
         seed_cohort(cohort, network, reps, reviewers)
         meetings = seed_meetings(network, cohort.spec, cohort.dates.start, historical=cohort.historical, today=today)
         seed_invitations(meetings)
+        seed_follow_up(network, meetings, reviewers[0], historical=cohort.historical)
         networks.append(network)
         previous = network
     return networks

@@ -252,3 +252,34 @@ def test_finished_cohorts_have_answers_and_attendance(seeded):
     assert leaders.exists() and all("project_leader" in i.participant.groups for i in leaders)
     # A new cohort still in selection has no members, so nobody is invited yet.
     assert not Invitation.objects.filter(meeting__network=network(STYRSYSTEM)).exists()
+
+
+def test_finished_and_running_cohorts_have_hand_ins_evaluations_notes_and_sign_ups(seeded):
+    from meetings import evaluations
+    from meetings.models import FollowUpNote, HomeworkSubmission, SeminarRegistration, Survey
+    from networks.models import MembershipCommitment
+
+    old, running = network(f"{ADMINISTRATION}-2017"), network(ADMINISTRATION)
+    # Hand-ins: every member of the finished cohort handed in and the lead received them all.
+    old_hand_ins = HomeworkSubmission.objects.filter(homework__meeting__network=old)
+    assert old_hand_ins.count() == old.memberships.count() == 10
+    assert not old_hand_ins.filter(received_at__isnull=True).exists()
+    # The running cohort's homework is due (its kickoff was four months ago): one member has not handed in.
+    assert HomeworkSubmission.objects.filter(homework__meeting__network=running).count() == 9
+    assert HomeworkSubmission.objects.filter(homework__meeting__network=network(f"{STYRSYSTEM}-2017")).count() == 10
+    # Evaluations after every meeting that is over, and the yearly NKI in the finished cohort.
+    for cohort in (old, running):
+        surveyed = set(Survey.objects.filter(network=cohort, kind="meeting").values_list("meeting", flat=True))
+        over = cohort.meetings.filter(ends_at__lt=timezone.now()).exclude(kind__in=["work_period", "milestone"])
+        assert surveyed == set(over.values_list("pk", flat=True)) and surveyed
+    assert Survey.objects.filter(network=old, kind="standalone").count() == 1
+    result = evaluations.network_results(old)
+    assert result.total.answered > 0 and 50 <= result.total.index <= 100
+    assert 0 < result.total.response_rate < 100 and result.standalone.sent > 0
+    # The lead's notes, the commitments received (one still outstanding in the running cohort), sign-ups.
+    assert FollowUpNote.objects.filter(membership__network=old).count() == 20
+    outstanding = MembershipCommitment.objects.filter(membership__network=running, received_at__isnull=True)
+    assert outstanding.count() == 1
+    assert not MembershipCommitment.objects.filter(membership__network=old, received_at__isnull=True).exists()
+    final = old.meetings.get(kind="final_seminar")
+    assert SeminarRegistration.objects.filter(meeting=final, cancelled_at__isnull=True).count() == 6
