@@ -28,7 +28,7 @@ from core.audit import acting_as
 from core.mail import send_email_once
 from meetings.calendar import absolute_url
 from meetings.links import personal_token
-from meetings.models import Invitation, Meeting
+from meetings.models import Invitation, Meeting, SeminarRegistration
 from networks.models import Membership, MembershipParticipant, ParticipantGroup
 from networks.permissions import can_lead
 
@@ -197,6 +197,10 @@ def counts_total(rows: list[MunicipalityCount]) -> MunicipalityCount:
 
 
 def purge_dietary_needs(*, now=None) -> int:
-    """Delete the dietary needs of meetings that ended before ``now`` (health data is kept no longer)."""
+    """Delete the dietary needs of meetings that ended before ``now`` (health data is kept no longer):
+    the invitations' and the open-seminar sign-ups'."""
     now = now or timezone.now()
-    return Invitation.objects.filter(meeting__ends_at__lt=now).exclude(dietary_needs="").update(dietary_needs="")
+    purged = Invitation.objects.filter(meeting__ends_at__lt=now).exclude(dietary_needs="").update(dietary_needs="")
+    return purged + (
+        SeminarRegistration.objects.filter(meeting__ends_at__lt=now).exclude(dietary_needs="").update(dietary_needs="")
+    )

@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from meetings import calendar_services
+from meetings import calendar_services, evaluations
 from meetings.calendar_views import feed_urls
 from meetings.forms import RsvpForm
+from meetings.homework import open_for_membership as open_homework
 from meetings.invitations import DIETARY_MODES, respond
 from meetings.links import participant_from_token
 from meetings.models import AgendaBlock, Invitation, Meeting
@@ -79,6 +80,8 @@ def home(request: HttpRequest, token: str) -> HttpResponse:
         "upcoming": upcoming,
         "past": past,
         "feed": feed_urls(feed),
+        "evaluations": evaluations.open_for_participant(participant),
+        "homework": open_homework(participant.membership),
     }
     return render(request, "meetings/participant/home.html", context)
 

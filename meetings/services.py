@@ -84,10 +84,12 @@ def month_end(day: date) -> date:
 
 
 def registration_count(meeting: Meeting) -> int:
-    """How many have registered for ``meeting``: the invited participants who answered that they attend."""
+    """How many have registered for ``meeting``: the invited participants who answered that they attend,
+    and the active sign-ups through an open seminar's public form (meetings.seminars)."""
     if not meeting.pk:
         return 0
-    return meeting.invitations.filter(response="yes").count()
+    members = meeting.invitations.filter(response="yes").count()
+    return members + meeting.registrations.filter(cancelled_at__isnull=True).count()
 
 
 def _local_date(moment: datetime) -> date:
