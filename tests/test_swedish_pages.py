@@ -276,6 +276,7 @@ def _meeting_urls(network, lead) -> list[str]:
     invitations.invite(meeting=dated, actor=lead)
     token = personal_token(person)
     return [
+        *_follow_up_urls(network, own, person, token),
         reverse("participant:home", args=[token]),
         reverse("participant:respond", args=[token, dated.invitations.get(participant=person).pk]),
         reverse("participant:home", args=["ogiltig-lank"]),
@@ -288,4 +289,90 @@ def _meeting_urls(network, lead) -> list[str]:
         reverse("meetings:attendance", args=[network.slug, dated.pk]),
         reverse("meetings:attendance_list", args=[network.slug, dated.pk]),
         reverse("portal:invitation", args=[network.slug]),
+    ]
+
+
+def _follow_up_urls(network, own, person, token) -> list[str]:
+    """Hand-ins, evaluations, an open seminar with a sign-up, messages, an account, the follow-up pages."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from meetings import evaluations
+    from meetings.models import (
+        Homework,
+        HomeworkSubmission,
+        Invitation,
+        Meeting,
+        SeminarRegistration,
+        Survey,
+        SurveyResponse,
+    )
+
+    stockholm = ZoneInfo("Europe/Stockholm")
+    homework = Homework.objects.get(meeting__network=network)
+    hand_in = HomeworkSubmission.objects.create(
+        homework=homework,
+        membership=own,
+        text="Vår analys",
+        submitted_at=timezone.now(),
+        submitted_by_participant=person,
+    )
+    past = Meeting.objects.create(
+        network=network,
+        title="Nätverksträff 1",
+        starts_at=datetime(2025, 3, 4, 10, tzinfo=stockholm),
+        ends_at=datetime(2025, 3, 4, 15, tzinfo=stockholm),
+        address="Hornsgatan 20, Stockholm",
+        audience=["steering_group"],
+    )
+    Invitation.objects.create(meeting=past, participant=person, response="yes", attended=True)
+    questions = evaluations.questions_for(network).as_dict()
+    survey = Survey.objects.create(
+        network=network,
+        meeting=past,
+        title="Utvärdering: Nätverksträff 1",
+        closes_at=timezone.now() + timedelta(days=10),
+        **questions,
+    )
+    SurveyResponse.objects.create(survey=survey, participant=person, membership=own)
+    seminar = Meeting.objects.create(
+        network=network,
+        kind=Meeting.Kind.FINAL_SEMINAR,
+        title="Slutseminarium",
+        starts_at=datetime(2030, 12, 1, 10, tzinfo=stockholm),
+        ends_at=datetime(2030, 12, 1, 15, tzinfo=stockholm),
+        address="Hornsgatan 20, Stockholm",
+        audience=["all_participants", "public"],
+        capacity=80,
+    )
+    sign_up = SeminarRegistration.objects.create(
+        meeting=seminar, name="Karin Lind", organisation="Sollentuna kommun", email="karin@example.se"
+    )
+    slug, dated = network.slug, homework.meeting
+    return [
+        reverse("homework:lead_overview", args=[slug]),
+        reverse("homework:lead_submission", args=[slug, hand_in.pk]),
+        reverse("homework:member_list", args=[own.pk]),
+        reverse("homework:member_hand_in", args=[own.pk, homework.pk]),
+        reverse("homework:participant_list", args=[token]),
+        reverse("homework:participant_hand_in", args=[token, homework.pk]),
+        reverse("evaluations:network", args=[slug]),
+        reverse("evaluations:questions", args=[slug]),
+        reverse("evaluations:create", args=[slug]),
+        reverse("evaluations:survey", args=[slug, survey.pk]),
+        reverse("evaluations:meeting", args=[slug, dated.pk]),
+        reverse("evaluations:answer", args=[token, survey.pk]),
+        reverse("meetings:meeting_edit", args=[slug, past.pk]),
+        reverse("meetings:meeting_edit", args=[slug, seminar.pk]),
+        reverse("seminars:register", args=[slug, seminar.uid]),
+        reverse("seminars:registered", args=[slug, seminar.uid]),
+        reverse("seminars:cancel", args=[sign_up.token]),
+        reverse("seminars:registrations", args=[slug, seminar.pk]),
+        reverse("outreach:message", args=[slug, dated.pk]),
+        reverse("outreach:claim_account", args=[token]),
+        reverse("followup:network", args=[slug]),
+        reverse("followup:member", args=[slug, own.pk]),
     ]
