@@ -80,7 +80,6 @@ def test_a_participant_from_invitation_to_evaluation_and_the_lead_following_the_
         assert page.status_code == 200 and "Nätverksträff 2" in page.content.decode()
         assert participant.post(respond, {"response": "yes", "dietary_needs": "Vegetarisk"}).status_code == 302
         invitation = Invitation.objects.get(meeting=meeting, participant=anna)
-        invitation.refresh_from_db()
         assert (invitation.response, invitation.dietary_needs) == ("yes", "Vegetarisk")
 
         # ... and subscribes to their calendar: the meeting in Stockholm time, after the change to winter time.
