@@ -387,6 +387,21 @@ def _email_context(response: SurveyResponse) -> dict:
     }
 
 
+def _email_each(responses, *, kind: str) -> int:
+    """E-mail each response's participant once with template ``meetings/email/<kind>``; return how many now."""
+    sent = 0
+    for response in responses:
+        email = response.participant.email.strip()
+        if email:
+            sent += send_email_once(
+                key=f"{kind.replace('_', '-')}:{response.survey_id}:{response.pk}",
+                to=email,
+                template_prefix=f"meetings/email/{kind}",
+                context=_email_context(response),
+            )
+    return sent
+
+
 def send_survey_emails(*, survey_id: int, now=None) -> int:
     """E-mail the open survey to each recipient who has not answered, each once; return how many were sent now."""
     now = now or timezone.now()
@@ -401,18 +416,7 @@ def send_survey_emails(*, survey_id: int, now=None) -> int:
         .select_related("survey__network", "survey__meeting", "participant")
         .order_by("pk")
     )
-    sent = 0
-    for response in responses:
-        email = response.participant.email.strip()
-        if not email:
-            continue
-        sent += send_email_once(
-            key=f"survey:{response.survey_id}:{response.pk}",
-            to=email,
-            template_prefix="meetings/email/survey",
-            context=_email_context(response),
-        )
-    return sent
+    return _email_each(responses, kind="survey")
 
 
 def send_survey_reminders(*, now=None) -> int:
@@ -430,18 +434,7 @@ def send_survey_reminders(*, now=None) -> int:
         .select_related("survey__network", "survey__meeting", "participant")
         .order_by("survey_id", "pk")
     )
-    sent = 0
-    for response in responses:
-        email = response.participant.email.strip()
-        if not email:
-            continue
-        sent += send_email_once(
-            key=f"survey-reminder:{response.survey_id}:{response.pk}",
-            to=email,
-            template_prefix="meetings/email/survey_reminder",
-            context=_email_context(response),
-        )
-    return sent
+    return _email_each(responses, kind="survey_reminder")
 
 
 def run_daily(*, now=None) -> dict[str, int]:

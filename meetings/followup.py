@@ -42,6 +42,7 @@ from core.audit import acting_as
 from core.mail import send_email_once
 from core.models import SentEmail
 from meetings import calendar_services
+from meetings.attendance import SheetRow
 from meetings.calendar import absolute_url
 from meetings.invitations import personal_url
 from meetings.models import (
@@ -194,28 +195,10 @@ def kickoff_of(meetings: list[Meeting]) -> Meeting | None:
 
 
 @dataclass
-class AttendanceCell:
-    participant: MembershipParticipant
-    invitation: Invitation | None
-
-    @property
-    def invited(self) -> bool:
-        return self.invitation is not None
-
-    @property
-    def response(self) -> str:
-        return self.invitation.response if self.invitation else ""
-
-    @property
-    def attended(self) -> bool | None:
-        return self.invitation.attended if self.invitation else None
-
-
-@dataclass
 class MeetingRow:
     meeting: Meeting
     has_begun: bool
-    cells: list[AttendanceCell]
+    cells: list[SheetRow]
 
     @property
     def invited(self) -> int:
@@ -365,7 +348,7 @@ def member_follow_up(membership: Membership, *, now: datetime | None = None) -> 
     meeting_rows = []
     for meeting in meetings:
         begun = meeting.starts_at <= now
-        cells = [AttendanceCell(p, invitations.get((meeting.pk, p.pk))) for p in participants]
+        cells = [SheetRow(p, invitations.get((meeting.pk, p.pk))) for p in participants]
         if begun:
             for cell in cells:
                 if cell.invited:
