@@ -5,7 +5,7 @@ projektledare – uppstartsmöte"), 001 with its first meeting dated to the day 
 the rest by month, 002 with dated digital meetings and their time blocks. A
 finished cohort has every meeting dated (it happened); a new cohort keeps the
 invitation's precision, except that meetings of a running cohort that are already
-past are dated. Meetings are upserted by a UID derived from the network and the
+past are dated, and so is 001's open final seminar (for others to sign up). Meetings are upserted by a UID derived from the network and the
 meeting's place in the timetable, so a second run changes nothing and the
 calendar UIDs stay the same.
 """
@@ -109,7 +109,9 @@ def seed_001(network: Network, start: date, *, dated) -> list[Meeting]:
             "mode": Mode.PHYSICAL,
             "address": VENUE,
             "status": Meeting.Status.PLANNED,
-            **when(day, exact=offset == 0 or dated(day)),
+            "capacity": 80 if final else None,
+            # The final seminar is open to other kommuner, so its date is set early for them to sign up.
+            **when(day, exact=offset == 0 or final or dated(day)),
         }
         meeting = upsert_meeting(network, index, values)
         meetings.append(meeting)
