@@ -1,0 +1,3 @@
+from core.beat import PeriodicTaskSpec  # noqa: F401
+
+PERIODIC_TASKS = []
