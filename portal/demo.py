@@ -37,6 +37,9 @@ ORGANIZERS = [
         "postal_code": "118 82",
         "city": "Stockholm",
         "website": "https://skr.se",
+        "email": "ekonomi@example.se",
+        "bankgiro": "5050-1055",  # a made-up bankgiro for the demo
+        "f_skatt": True,
         "invoice_number_prefix": "SKR",
     },
     {

@@ -5,9 +5,10 @@ projektledare – uppstartsmöte"), 001 with its first meeting dated to the day 
 the rest by month, 002 with dated digital meetings and their time blocks. A
 finished cohort has every meeting dated (it happened); a new cohort keeps the
 invitation's precision, except that meetings of a running cohort that are already
-past are dated, and so is 001's open final seminar (for others to sign up). Meetings are upserted by a UID derived from the network and the
-meeting's place in the timetable, so a second run changes nothing and the
-calendar UIDs stay the same.
+past are dated, and so is 001's open final seminar (for others to sign up).
+Meetings are upserted by a UID derived from the network and the meeting's place
+in the timetable, so a second run changes nothing and the calendar UIDs stay the
+same.
 """
 
 from __future__ import annotations
