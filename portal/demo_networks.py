@@ -35,9 +35,11 @@ from networks.models import (
     Organizer,
     ReviewCriterion,
 )
+from portal.demo_billing import seed_billing
 from portal.demo_followup import seed_follow_up
 from portal.demo_meetings import seed_invitations, seed_meetings, timetable_note
 from portal.demo_texts import (
+    FINANCE_EMAIL,
     HANDS_OFF_MUNICIPALITY,
     LEAD_EMAIL,
     NETWORK_000,
@@ -448,6 +450,8 @@ def seed_networks(*, password_hash: str, organizers: dict[str, Organizer]) -> li
         seed_follow_up(network, meetings, reviewers[0], historical=cohort.historical)
         networks.append(network)
         previous = network
+    finance = User.objects.get(email=FINANCE_EMAIL)
+    seed_billing(networks, plan, reviewers[0], finance)
     return networks
 
 

@@ -33,6 +33,7 @@ MONTHS = [
 
 LEAD_EMAIL = "projektledare@example.se"
 REVIEWER_EMAIL = "granskare@example.se"
+FINANCE_EMAIL = "ekonomi@example.se"
 # Upplands Väsby's demo representative applies end to end: no seeded application for 0114.
 HANDS_OFF_MUNICIPALITY = "0114"
 

@@ -143,6 +143,7 @@ def _object_urls(organizer) -> list[str]:
         reverse("reviews:detail", args=[slug, pk]),
         reverse("selection:rules", args=[slug]),
         *_selection_urls(organizer),
+        *_billing_urls(organizer),
         reverse("municipalities:majority_edit", args=["0114"]),
     ]
 
@@ -375,4 +376,40 @@ def _follow_up_urls(network, own, person, token) -> list[str]:
         reverse("outreach:claim_account", args=[token]),
         reverse("followup:network", args=[slug]),
         reverse("followup:member", args=[slug, own.pk]),
+    ]
+
+
+def _billing_urls(organizer) -> list[str]:
+    """A fee schedule, an issued invoice of 0114 in a batch, a BgMax import."""
+    from datetime import date
+
+    from django.urls import reverse
+
+    from billing.models import BgMaxImport, Invoice, InvoiceBatch
+    from tests.factories import InvoiceFactory, MembershipFactory, NetworkFactory, fee_schedule
+
+    network = NetworkFactory(organizer=organizer, status="running")
+    fee_schedule(network)
+    member = MembershipFactory(network=network, municipality=municipality("0114"))
+    someone = UserFactory()
+    batch = InvoiceBatch.objects.create(
+        organizer=organizer, title="Underlag", due_on=date(2017, 12, 31), created_by=someone
+    )
+    invoice = InvoiceFactory(
+        membership=member,
+        batch=batch,
+        status=Invoice.Status.ISSUED,
+        sequence=1,
+        number="T-000001",
+        issue_date=date(2017, 12, 15),
+        due_date=date(2018, 1, 14),
+    )
+    bgmax = BgMaxImport.objects.create(organizer=organizer, file_name="bgmax.txt", sha256="0" * 64, imported_by=someone)
+    return [
+        reverse("fees:schedule", args=[network.slug]),
+        reverse("fees:bases", args=[network.slug]),
+        reverse("invoices:detail", args=[invoice.pk]),
+        reverse("invoices:credit", args=[invoice.pk]),
+        reverse("batches:detail", args=[batch.pk]),
+        reverse("payments:bgmax_detail", args=[bgmax.pk]),
     ]

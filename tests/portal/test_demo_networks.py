@@ -283,3 +283,29 @@ def test_finished_and_running_cohorts_have_hand_ins_evaluations_notes_and_sign_u
     assert not MembershipCommitment.objects.filter(membership__network=old, received_at__isnull=True).exists()
     final = old.meetings.get(kind="final_seminar")
     assert SeminarRegistration.objects.filter(meeting=final, cancelled_at__isnull=True).count() == 6
+
+
+def test_finished_cohorts_are_invoiced_and_paid_and_the_running_one_has_invoices_due(seeded):
+    from billing import exports
+    from billing.due import due_preview
+    from billing.models import FeeSchedule, Invoice, InvoiceBatch
+    from networks.models import Organizer
+
+    skr = Organizer.objects.get(slug="skr")
+    assert FeeSchedule.objects.count() == 6
+    styrsystem = FeeSchedule.objects.get(network__slug=f"{STYRSYSTEM}-2017")
+    assert [(t.up_to, t.amount) for t in styrsystem.tiers.all()] == [(15000, 15000), (None, 25000)]
+    invoices = Invoice.objects.filter(organizer=skr).order_by("sequence")
+    # 001: one installment, 000 and 002: two, for ten members each; numbered 1, 2, 3 … with no gap.
+    assert list(invoices.values_list("sequence", flat=True)) == list(range(1, 51))
+    assert not invoices.filter(status=Invoice.Status.DRAFT).exists()
+    assert invoices.filter(status=Invoice.Status.PAID).count() == 49
+    assert {i.issue_date.isoformat() for i in invoices.filter(network__slug=f"{STYRSYSTEM}-2017")} == {
+        "2017-12-15",
+        "2018-04-15",
+    }
+    batch = InvoiceBatch.objects.filter(organizer=skr).order_by("pk").first()
+    assert batch.status in (InvoiceBatch.Status.APPROVED, InvoiceBatch.Status.SENT)
+    assert exports.render(batch, "sie")[1].startswith(b"#FLAGGA 0")
+    preview = due_preview(organizer=skr, on=timezone.localdate())
+    assert [n.network.slug for n in preview.networks] == [ADMINISTRATION] and not preview.blocked
