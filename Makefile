@@ -47,6 +47,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/kolada_sync.py
 	$(BIN)/python bench/selection.py
+	$(BIN)/python bench/billing.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
