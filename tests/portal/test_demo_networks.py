@@ -309,3 +309,34 @@ def test_finished_cohorts_are_invoiced_and_paid_and_the_running_one_has_invoices
     assert exports.render(batch, "sie")[1].startswith(b"#FLAGGA 0")
     preview = due_preview(organizer=skr, on=timezone.localdate())
     assert [n.network.slug for n in preview.networks] == [ADMINISTRATION] and not preview.blocked
+
+
+def test_finance_bills_the_running_cohort_and_the_municipality_sees_its_invoice(
+    seeded, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Issue 7's done-when on the demo: create, approve, export in all five formats and send a batch."""
+    from billing.models import BatchExport, Invoice, InvoiceBatch
+    from portal.demo_networks import representative_email
+
+    client.force_login(User.objects.get(email="ekonomi@example.se"))
+    today = timezone.localdate().isoformat()
+    response = client.post("/ekonomi/fakturaunderlag/ny/", {"due_on": today, "network": ADMINISTRATION})
+    batch = InvoiceBatch.objects.get(network__slug=ADMINISTRATION)
+    assert response.status_code == 302 and batch.invoices.count() == 10
+    assert client.post(f"/ekonomi/fakturaunderlag/{batch.pk}/godkann/").status_code == 302
+    for fmt in BatchExport.Format.values:
+        download = client.get(f"/ekonomi/fakturaunderlag/{batch.pk}/export/{fmt}/")
+        assert download.status_code == 200 and b"".join(download.streaming_content), fmt
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/ekonomi/fakturaunderlag/{batch.pk}/skicka/").status_code == 302
+    assert len(mailoutbox) == 10 and all(m.attachments[0][2] == "application/pdf" for m in mailoutbox)
+    assert not batch.invoices.exclude(status=Invoice.Status.SENT).exists()
+    # The first member's representative sees the invoice and its PDF, and nothing of another kommun.
+    invoice = batch.invoices.order_by("sequence").first()
+    other = batch.invoices.order_by("sequence").last()
+    client.force_login(User.objects.get(email=representative_email(invoice.membership.municipality)))
+    page = client.get("/kommun/fakturor/")
+    assert page.status_code == 200 and invoice.number in page.content.decode()
+    assert other.number not in page.content.decode()
+    assert client.get(f"/kommun/fakturor/{invoice.pk}/pdf/").content.startswith(b"%PDF")
+    assert client.get(f"/kommun/fakturor/{other.pk}/pdf/").status_code == 404
