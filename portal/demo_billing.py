@@ -97,6 +97,7 @@ def seed_invoices(organizer: Organizer, finance: User, networks: list[Network]) 
         InvoiceBatch.objects.filter(pk=batch.pk).update(
             status=InvoiceBatch.Status.SENT, approved_by=finance, approved_at=midnight
         )
+        Invoice.objects.filter(batch=batch).update(issued_at=midnight)  # issued then, not today
         for invoice in Invoice.objects.filter(batch=batch).order_by("sequence"):
             Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.SENT, sent_at=midnight)
             invoice.refresh_from_db()
