@@ -8,7 +8,6 @@ stored as a text cell (never a formula) in XLSX.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -20,8 +19,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from applications.reviews import ReviewRow
+from core.spreadsheet import csv_bytes, csv_value, neutralise  # noqa: F401  (csv_value and neutralise: re-exported)
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 DECIMAL_FORMAT = "0.00"
 
@@ -79,36 +78,8 @@ def _local(value: datetime | None) -> datetime | None:
     return timezone.localtime(value).replace(tzinfo=None, second=0, microsecond=0)
 
 
-def neutralise(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-# CSV -------------------------------------------------------------------------
-
-
-def csv_value(value) -> str:
-    """One cell for Swedish Excel: decimal comma, local date and time, neutralised text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return neutralise(str(value))
-
-
 def to_csv(exporter: ReviewListExporter) -> bytes:
-    """UTF-8 with BOM (so Excel reads å, ä, ö), ``;`` separated, CRLF line ends."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([csv_value(cell) for cell in exporter.header()])
-    for row in exporter.iter_rows():
-        writer.writerow([csv_value(cell) for cell in row])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    return csv_bytes(exporter.header(), exporter.iter_rows())
 
 
 # XLSX ------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.audit import acting_as
+from core.spreadsheet import FORMULA_PREFIXES
 from municipalities.classification import BLOC_LABELS, LEFT, NEITHER, RIGHT, bloc
 from municipalities.imports import MAX_CELL, ImportFileError, ImportPlan, decode_upload, read_rows
 from municipalities.models import MajorityImport, Municipality
@@ -68,8 +69,6 @@ DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 PARENTHESES_RE = re.compile(r"\s*\([^)]*\)")
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection)
 # when the value is exported again; text fields refuse them.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 # --- reading and planning (no writes) -----------------------------------------------------
 

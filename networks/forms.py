@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from core.spreadsheet import FORMULA_PREFIXES
 from municipalities.models import EfficiencyModel, Municipality, normalise_orgnr, validate_orgnr, validate_peppol_id
 from networks.models import (
     Membership,
@@ -286,7 +287,7 @@ class StatusForm(forms.Form):
 
 # A cell beginning with one of these is run as a formula by spreadsheets (CSV injection); the
 # one-line fields below end up in exports (participant lists, invoices), so they are refused.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
 ADDRESS_MAX_LENGTH = 500
 MAX_PARTICIPANTS = 100  # a hard cap on the rows of one post; the network's own maximum is guidance only
 OTHER_ROLE = "__other__"

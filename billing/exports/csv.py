@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 
 from billing.exports.data import KIND_LABELS, BatchData, signed
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from core.spreadsheet import decimal_comma, neutralise
 
 COLUMNS = [
     "Fakturanummer",
@@ -36,16 +34,6 @@ COLUMNS = [
     "Belopp inkl. moms",
     "Valuta",
 ]
-
-
-def neutralise(value: str) -> str:
-    """A text cell that Excel cannot take for a formula."""
-    value = value or ""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def decimal_comma(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
 
 
 def render_csv(data: BatchData) -> bytes:
