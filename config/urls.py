@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("meetings.seminar_urls")),
     path("", include("meetings.outreach_urls")),
     path("", include("meetings.followup_urls")),
+    path("", include("reports.urls")),
     path("", include("billing.urls")),
     path("", include("portal.urls")),
 ]
