@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help venv run serve worker beat test bench lint format messages lock clean
+.PHONY: help venv run serve worker beat test bench pdfs poppler lint format messages lock clean
 
 help:
 	@echo "make run     set up everything (venv, migrations, reference and demo data) and serve http://127.0.0.1:8000"
 	@echo "make test    run the whole test suite (PostgreSQL/Redis tests need DATABASE_URL and REDIS_URL)"
 	@echo "make lint    ruff check and format check"
-	@echo "make bench   benchmarks (Kolada sync of 174 000 values from a local fake server; selection optimiser for 25/100/290 applicants)"
+	@echo "make bench   benchmarks (Kolada sync of 174 000 values from a local fake server; selection optimiser for 25/100/290 applicants; billing; documents)"
+	@echo "make pdfs    every document of the demo as PDF in build/pdfs/, the first page of each as PNG (pdftoppm)"
 	@echo "make messages  update and compile the Swedish translations"
 
 $(STAMP): pyproject.toml requirements.lock
@@ -48,6 +49,24 @@ bench: $(STAMP)
 	$(BIN)/python bench/kolada_sync.py
 	$(BIN)/python bench/selection.py
 	$(BIN)/python bench/billing.py
+	$(BIN)/python bench/reports.py
+
+# Every document of the demo (invitations, receipts, selection reports, contact and attendance lists,
+# efficiency profiles, final reports, invoices) into build/pdfs/, and the first page of each into PNG with
+# pdftoppm (Debian's poppler-utils, installed here when missing and allowed). Uses the embedded database
+# unless DATABASE_URL is set; the demo is seeded first (idempotent).
+pdfs: $(STAMP)
+	@command -v pdftoppm >/dev/null || $(MAKE) --no-print-directory poppler
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference_data
+	$(MANAGE) seed_demo
+	$(MANAGE) render_pdfs --out build/pdfs
+
+poppler:
+	@if [ "$$(id -u)" -eq 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else \
+		echo "pdftoppm is missing: install Debian's poppler-utils (sudo apt-get install poppler-utils)"; exit 1; fi; \
+	$$SUDO apt-get install -y -qq --no-install-recommends poppler-utils \
+		|| { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends poppler-utils; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
