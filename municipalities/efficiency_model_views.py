@@ -16,11 +16,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from core import charts
 from municipalities import services
 from municipalities.efficiency_models import ModelResult, compute_model, percentile, signed, trend_label
 from municipalities.forms import EfficiencyModelForm
 from municipalities.models import EfficiencyModel, Municipality
-from reports import charts
 
 LEAD_ROLES = {roles.Role.NETWORK_LEAD, roles.Role.ADMINISTRATOR}
 

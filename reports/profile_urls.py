@@ -1,5 +1,9 @@
 """Paths of one part of reports (see reports/urls.py); names are in the reports namespace."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from reports import profile_views
+
+urlpatterns = [
+    path("kommuner/<str:code>/effektivitet/pdf/", profile_views.profile_pdf, name="profile_pdf"),
+]

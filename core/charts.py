@@ -1,19 +1,25 @@
 """Small server-rendered SVG charts: a line chart over years and a horizontal bar chart.
 
-Accessible (role="img", <title> and <desc> referenced by aria-labelledby) and
-CSP-safe: presentation attributes only, no style attribute, no script. Every
-text goes through format_html, so it is escaped. The template shows the same
-numbers in a table next to each chart; the chart is never the only carrier.
+Accessible (role="img", <title> and <desc> referenced by aria-labelledby; WeasyPrint takes the <title>
+as the figure's alternative text in a tagged PDF) and CSP-safe: presentation attributes only, no style
+attribute, no script, nothing referenced from outside. Every text goes through format_html, so it is
+escaped. The chart is never the only carrier of its numbers: ``line_figure`` and ``bar_figure`` return a
+``Chart`` (the SVG, its title and the same numbers as table headers and rows), and
+``templates/reports/_chart.html`` shows both, on a page (the table in a <details>) and in a PDF (the table
+printed under the chart). ``line_chart`` and ``bar_chart`` return the SVG alone, for pages that lay out
+their own table beside it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 480, 240
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 12, 64
@@ -26,6 +32,11 @@ BAR_COLOURS = ["#0d47a1", "#b35c00", "#2e7d32", "#6a1b9a"]
 class Series:
     label: str
     values: list[float | None]  # one per year; None is a gap, never zero
+
+
+def count(value: float | None) -> str:
+    """A whole number: 3, 1 200 ("–" when missing)."""
+    return "–" if value is None else number_format(round(value), force_grouping=True)
 
 
 def format_value(value: float | None) -> str:
@@ -42,8 +53,28 @@ def _safe_id(chart_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", chart_id)
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A chart and its numbers: the SVG, its title, and the same data as a table.
+
+    ``headers`` are the table's column headers (the first one heads the row headers); each row is
+    (row header, cells), every cell already formatted. Render with ``templates/reports/_chart.html``.
+    """
+
+    svg: SafeString
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _title(title: str) -> str:
+    """Every chart has a title: a blank one becomes "Chart"."""
+    return title if str(title).strip() else _("Chart")
+
+
 def _svg(chart_id: str, title: str, description: str, height: int, body: SafeString, width: int = WIDTH) -> SafeString:
-    chart_id = _safe_id(chart_id)
+    chart_id = _safe_id(chart_id) or "chart"
+    title = _title(title)
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         'role="img" aria-labelledby="{id}-title {id}-desc" class="chart" font-family="sans-serif" font-size="12">'
@@ -166,11 +197,18 @@ def _legend_item(number: int, label: str, colour: str, dash: str) -> SafeString:
 
 
 def bar_chart(
-    *, chart_id: str, title: str, description: str, bars: list[tuple[str, float | None]], label_width: int = 150
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    bars: list[tuple[str, float | None]],
+    label_width: int = 150,
+    number: Callable[[float | None], str] = format_value,
 ) -> SafeString:
     """Horizontal bars from zero, one per (label, value); a missing value is written as "–".
 
     ``label_width`` makes room for long labels; the chart grows by as much, keeping the bars' width.
+    ``number`` writes each bar's value (``count`` for whole numbers: 3, not 3,0).
     """
     present = [value for _label, value in bars if value is not None]
     row_h, label_w = 28, label_width
@@ -212,7 +250,56 @@ def bar_chart(
                 BAR_COLOURS[i % len(BAR_COLOURS)],
                 _n(max(end, x(0)) + 4),
                 top + 18,
-                format_value(value),
+                number(value),
             )
         )
     return _svg(chart_id, title, description, height, mark_safe("".join(parts)), width)  # noqa: S308 (escaped)
+
+
+def line_figure(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    years: list[int],
+    series: list[Series],
+    year_header: str = "",
+    number: Callable[[float | None], str] = format_value,
+) -> Chart:
+    """``line_chart`` and its table: a row per year, a column per series (a missing value is "–")."""
+    return Chart(
+        svg=line_chart(chart_id=chart_id, title=title, description=description, years=years, series=series),
+        title=_title(title),
+        headers=(year_header or _("Year"), *(line.label for line in series)),
+        rows=tuple(
+            (str(year), tuple(number(line.values[i] if i < len(line.values) else None) for line in series))
+            for i, year in enumerate(years)
+        ),
+    )
+
+
+def bar_figure(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    bars: list[tuple[str, float | None]],
+    label_width: int = 150,
+    label_header: str = "",
+    value_header: str = "",
+    number: Callable[[float | None], str] = format_value,
+) -> Chart:
+    """``bar_chart`` and its table: a row per bar (label, value)."""
+    return Chart(
+        svg=bar_chart(
+            chart_id=chart_id,
+            title=title,
+            description=description,
+            bars=bars,
+            label_width=label_width,
+            number=number,
+        ),
+        title=_title(title),
+        headers=(label_header or _("Category"), value_header or _("Value")),
+        rows=tuple((str(label), (number(value),)) for label, value in bars),
+    )
