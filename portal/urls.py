@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import invitation_pdf_views, views
 
 app_name = "portal"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("natverk/", views.catalogue, name="catalogue"),
     path("natverk/<slug:slug>/", views.invitation, name="invitation"),
+    path("natverk/<slug:slug>/inbjudan/pdf/", invitation_pdf_views.invitation_pdf_download, name="invitation_pdf"),
 ]

@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from accounts import roles
 from networks.selectors import public_catalogue, public_invitation_or_404
+from portal.invitation import invitation_fees
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -23,4 +24,5 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 def invitation(request: HttpRequest, slug: str) -> HttpResponse:
     """A network's public invitation; drafts and archived networks do not exist here (leads preview them)."""
-    return render(request, "portal/invitation.html", {"network": public_invitation_or_404(slug=slug)})
+    network = public_invitation_or_404(slug=slug)
+    return render(request, "portal/invitation.html", {"network": network, "fees": invitation_fees(network)})

@@ -1,5 +1,9 @@
 """Paths of one part of reports (see reports/urls.py); names are in the reports namespace."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from reports import receipt_views
+
+urlpatterns: list = [
+    path("ansokningar/<int:pk>/kvitto/", receipt_views.receipt_pdf_download, name="receipt_pdf"),
+]
