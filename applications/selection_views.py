@@ -20,18 +20,16 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import roles
-from applications import decisions, reviews, waitlist, workbench
+from applications import decisions, selection_report, waitlist, workbench
 from applications.models import Application, SelectionRun, WaitlistOffer
 from municipalities.classification import BLOC_LABELS, SIZE_CLASS_CHOICES
 from municipalities.models import County
 from networks.models import Membership, Network
 from networks.permissions import network_for_lead_or_404
-from reports import charts
 
 Decision = Application.Decision
 TEXT_MAX_LENGTH = 4000
 QUERY_KEYS = ("q", "county", "area", "size", "bloc", "decision", "proposed", "sort")
-CHART_LABEL_WIDTHS = {"area": 190, "county": 190, "size": 210, "kommungrupp": 290, "bloc": 150}
 
 
 # Forms --------------------------------------------------------------------------------------
@@ -160,35 +158,6 @@ def _decisions_open(network: Network) -> bool:
     return network.status in (Network.Status.SELECTION, Network.Status.RUNNING)
 
 
-def _series(bench: workbench.Workbench) -> list[tuple[str, str]]:
-    """Which counts the distribution charts show: applicants, the proposal (if any), the accepted (if any)."""
-    series = [("applicants", _("Applicants"))]
-    if bench.chosen_ids:
-        series.append(("proposal", _("Proposal")))
-    if bench.count(Decision.ACCEPTED):
-        series.append(("accepted", _("Accepted")))
-    return series
-
-
-def _distribution_sections(bench: workbench.Workbench) -> list[dict]:
-    """Each dimension's distribution with one small bar chart per series (the table carries the same numbers)."""
-    series = _series(bench)
-    sections = []
-    for distribution in workbench.distributions(bench.all_rows, bench.chosen_ids):
-        chart_list = [
-            charts.bar_chart(
-                chart_id=f"distribution-{distribution.key}-{key}",
-                title=f"{label}: {distribution.title}",
-                description=_("The number in each group; the same numbers are in the table."),
-                bars=[(bucket.label, getattr(bucket, key)) for bucket in distribution.buckets],
-                label_width=CHART_LABEL_WIDTHS[distribution.key],
-            )
-            for key, label in series
-        ]
-        sections.append({"distribution": distribution, "charts": list(zip(series, chart_list, strict=True))})
-    return sections
-
-
 def _sort_links(bench: workbench.Workbench, query: QueryDict) -> dict:
     """Per sortable column: the link that sorts by it (again: the other way round) and its aria-sort."""
     links = {}
@@ -202,27 +171,6 @@ def _sort_links(bench: workbench.Workbench, query: QueryDict) -> dict:
             "aria": ("descending" if descending else "ascending") if current else "",
         }
     return links
-
-
-def _run_context(bench: workbench.Workbench) -> dict:
-    """The latest run's explanation for a template: binding rules with gains, medians used, its rules in words."""
-    run_ = bench.run
-    if run_ is None:
-        return {
-            "binding": [],
-            "filled": [],
-            "rules_in_words": workbench.rules_in_words(workbench.current_rules(bench.network)),
-        }
-    result = run_.result or {}
-    gains = result.get("binding_gains", {})
-    names = {int(key): facts.get("label", key) for key, facts in run_.candidates.items()}
-    return {
-        "binding": [(name, gains.get(name)) for name in result.get("binding", [])],
-        "filled": sorted(
-            (names.get(pk, str(pk)) for pk in result.get("missing_filled", [])), key=workbench.sort_name_key
-        ),
-        "rules_in_words": workbench.rules_in_words(run_.rules, names=names),
-    }
 
 
 def _status_line(bench: workbench.Workbench) -> str:
@@ -268,7 +216,7 @@ def workbench_page(request: HttpRequest, slug: str) -> HttpResponse:
         "filtered": bool(filtered_query),
         "query": query.urlencode(),
         "sort_links": _sort_links(bench, filtered_query),
-        "sections": _distribution_sections(bench),
+        "sections": selection_report.distribution_sections(bench),
         "out_of_date": workbench.out_of_date(bench),
         "status_line": _status_line(bench),
         "decisions_open": _decisions_open(network),
@@ -278,7 +226,7 @@ def workbench_page(request: HttpRequest, slug: str) -> HttpResponse:
         "members_url": _members_url(network),
         "show_need": bench.show_need,
         "open_keys": ("area", "size", "bloc"),
-        **_run_context(bench),
+        **selection_report.run_context(bench),
     }
     return render(request, "applications/selection/workbench.html", context)
 
@@ -531,29 +479,4 @@ def runs(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def report(request: HttpRequest, slug: str) -> HttpResponse:
     network = network_for_lead_or_404(request.user, slug)
-    bench = workbench.workbench(network, sort="name", with_decider=True)
-    chosen_rows = sorted(
-        (row for row in bench.all_rows if row.chosen),
-        key=lambda row: -(row.contribution.total if row.contribution else 0),
-    )
-    left_out = sorted(
-        (row for row in bench.all_rows if row.in_run and not row.chosen),
-        key=lambda row: (row.swap.cost if row.swap else float("inf"), workbench.sort_name_key(row.name)),
-    )
-    context = {
-        "network": network,
-        "bench": bench,
-        "run": bench.run,
-        "criteria": reviews.review_criteria(network=network),
-        "out_of_date": workbench.out_of_date(bench),
-        "chosen_rows": chosen_rows,
-        "left_out": left_out,
-        "decided": [row for value, _label in Decision.choices for row in bench.by_decision(value)],
-        "waiting": bench.by_decision(Decision.WAITLIST),
-        "overrides": bench.overrides,
-        "sections": _distribution_sections(bench),
-        "show_need": bench.show_need,
-        "now": timezone.now(),
-        **_run_context(bench),
-    }
-    return render(request, "applications/selection/report.html", context)
+    return render(request, "applications/selection/report.html", selection_report.report_context(network))
