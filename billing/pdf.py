@@ -1,93 +1,63 @@
-"""Invoice PDFs (WeasyPrint): one invoice, a zip of many, and a reference page for the benchmark.
+"""Invoice PDFs: one invoice, a zip of many, and a reference page for the benchmark, made by ``reports.pdf``.
 
-- One ``FontConfiguration`` and one parsed stylesheet (static/billing/invoice-pdf.css) per process, made on first
-  use and reused for every invoice (a batch's zip renders each invoice with them).
-- Fonts are the system's (DejaVu Sans, installed with the app's image); nothing is fetched from the network:
-  the URL fetcher accepts only ``data:`` URLs and files under the app's static and media folders.
+- The one renderer of the app's documents (``reports.pdf``) makes them: a tagged PDF (PDF/UA) with the invoice's
+  title and language ``sv``, the shared fonts, and a URL fetcher that serves the app's static files and ``data:``
+  URIs only (text on an invoice can never make the server fetch a URL or read a file).
+- The invoice looks like every other document (templates/reports/base.html and static/reports/print.css: the
+  organiser in the running header, "Sida X av Y" in the footer); its own rules are in
+  static/billing/invoice-pdf.css, parsed once per process like print.css.
 - The invoice is a Swedish document, rendered in Swedish whatever the reader's language; "Godkänd för F-skatt"
   is the fixed wording the law and PEPPOL (SE-R-005) expect, so it is not translated.
-- ``reference_pdf`` is a one-page document with the same stylesheet and fonts, to compare an invoice's
+- ``reference_pdf`` is a one-page document with the same stylesheets and fonts, to compare an invoice's
   rendering time with (the invoice should take at most 1.5 times as long).
 
-The templates (templates/billing/pdf/) may be restyled; the context they get is ``invoice_context``.
+The templates (templates/billing/pdf/) get ``invoice_context``.
 """
 
 from __future__ import annotations
 
 import io
-import threading
 import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
-from pathlib import Path
-from urllib.request import url2pathname
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
 from billing import money
 from billing.models import Invoice, VatCategory
+from reports.pdf import (  # noqa: F401  (LocalFetcher, RefusedFetch and font_config: billing's PDF API)
+    DOCUMENT_LANGUAGE,
+    PRINT_STYLESHEET,
+    STATIC_DIR,
+    LocalFetcher,
+    RefusedFetch,
+    font_config,
+    html_to_document,
+    html_to_pdf,
+    logo_data_uri,
+)
+from reports.pdf import stylesheet as _parsed
 
-STYLESHEET = Path(settings.BASE_DIR) / "static" / "billing" / "invoice-pdf.css"
-DOCUMENT_LANGUAGE = "sv"
-
-_lock = threading.Lock()
-_shared: dict[str, object] = {}
-
-
-class LocalFetcher(URLFetcher):
-    """Fetches ``data:`` URLs and the app's own files; refuses http(s) and everything else."""
-
-    def __init__(self, **kwargs):
-        super().__init__(allowed_protocols={"data", "file"}, **kwargs)
-        roots = [Path(settings.BASE_DIR) / "static", Path(settings.STATIC_ROOT), Path(settings.MEDIA_ROOT)]
-        self.roots = [root.resolve() for root in roots]
-
-    def fetch(self, url, headers=None):
-        if url.lower().startswith("file:"):
-            path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
-            if not any(path.is_relative_to(root) for root in self.roots):
-                raise ValueError(f"Refused to read a file outside the app: {url}")
-        return super().fetch(url, headers)
+STYLESHEET = STATIC_DIR / "billing" / "invoice-pdf.css"
+STYLESHEETS = (PRINT_STYLESHEET, STYLESHEET)
 
 
-def font_config() -> FontConfiguration:
-    """The process's one font configuration."""
-    with _lock:
-        if "fonts" not in _shared:
-            _shared["fonts"] = FontConfiguration()
-        return _shared["fonts"]
-
-
-def stylesheet() -> CSS:
-    """The invoice stylesheet, parsed once with ``font_config``."""
-    fonts = font_config()
-    with _lock:
-        if "css" not in _shared:
-            _shared["css"] = CSS(
-                string=STYLESHEET.read_text(encoding="utf-8"),
-                base_url=str(STYLESHEET.parent) + "/",
-                url_fetcher=LocalFetcher(),
-                font_config=fonts,
-            )
-        return _shared["css"]
+def stylesheet():
+    """The invoice's own stylesheet (used together with print.css), parsed once per process."""
+    return _parsed(STYLESHEET)
 
 
 def render_document(html: str):
-    """The WeasyPrint document of ``html`` with the shared stylesheet and fonts (before writing the PDF)."""
-    return HTML(string=html, base_url=str(STYLESHEET.parent) + "/", url_fetcher=LocalFetcher()).render(
-        stylesheets=[stylesheet()], font_config=font_config()
-    )
+    """The laid-out document of ``html`` with print.css, the invoice's stylesheet and the shared fonts."""
+    return html_to_document(html, STYLESHEETS)
 
 
 def render_pdf(html: str) -> bytes:
-    return render_document(html).write_pdf()
+    """Tagged PDF (PDF/UA) bytes of ``html`` with print.css and the invoice's stylesheet."""
+    return html_to_pdf(html, STYLESHEETS)
 
 
 # --- The invoice ----------------------------------------------------------------------------------------------
@@ -107,8 +77,32 @@ def _vat_label(category: str, rate: Decimal) -> str:
     return str(VatCategory(category).label)
 
 
+def _title(invoice: Invoice) -> str:
+    if invoice.kind == Invoice.Kind.CREDIT_NOTE:
+        kind = _("Credit note")
+    elif invoice.is_draft:
+        kind = _("Draft invoice")
+    else:
+        kind = _("Invoice")
+    return f"{kind} {invoice.number}" if invoice.number else kind
+
+
+def _population_text(invoice: Invoice) -> str:
+    if invoice.population is None:
+        return ""
+    if invoice.population_year:
+        return _("Population 31 Dec %(year)s: %(population)s inhabitants") % {
+            "year": invoice.population_year,
+            "population": _grouped(invoice.population),
+        }
+    return _("Population: %(population)s inhabitants") % {"population": _grouped(invoice.population)}
+
+
 def invoice_context(invoice: Invoice, lines=None) -> dict:
-    """What the invoice template shows (call within the document's language)."""
+    """What the invoice template shows (call within the document's language).
+
+    The seller's name and address are the ones frozen on the invoice; the logo is its organiser's (one query for
+    the organiser unless it was loaded with the invoice)."""
     lines = list(lines if lines is not None else invoice.lines.all())
     for line in lines:
         quantity = Decimal(line.quantity)
@@ -119,20 +113,15 @@ def invoice_context(invoice: Invoice, lines=None) -> dict:
         {"label": _vat_label(group.category, group.rate), "taxable": group.taxable, "vat": group.vat}
         for group in totals.groups
     ]
-    population_text = ""
-    if invoice.population is not None:
-        if invoice.population_year:
-            population_text = _("Population 31 Dec %(year)s: %(population)s inhabitants") % {
-                "year": invoice.population_year,
-                "population": _grouped(invoice.population),
-            }
-        else:
-            population_text = _("Population: %(population)s inhabitants") % {"population": _grouped(invoice.population)}
     return {
+        "title": _title(invoice),
+        "organizer_name": invoice.seller_name,
+        "logo": logo_data_uri(invoice.organizer),
+        "document_date": invoice.issue_date,
         "invoice": invoice,
         "lines": lines,
         "totals": {"excl_vat": totals.excl_vat, "vat": totals.vat, "incl_vat": totals.incl_vat, "groups": groups},
-        "population_text": population_text,
+        "population_text": _population_text(invoice),
         "seller_orgnr": _orgnr(invoice.seller_orgnr),
         "buyer_orgnr": _orgnr(invoice.buyer_orgnr),
     }
@@ -160,7 +149,9 @@ def pdf_file_name(invoice: Invoice) -> str:
 def invoices_pdf_zip(invoices: Iterable[Invoice]) -> bytes:
     """A zip of the invoices' PDFs (one per invoice, named by its number), rendered with the shared fonts."""
     ids = [invoice.pk for invoice in invoices]
-    loaded = Invoice.objects.filter(pk__in=ids).select_related("credited_invoice").prefetch_related("lines")
+    loaded = (
+        Invoice.objects.filter(pk__in=ids).select_related("credited_invoice", "organizer").prefetch_related("lines")
+    )
     by_id = {invoice.pk: invoice for invoice in loaded}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -177,11 +168,19 @@ REFERENCE_TEXT = (
 )
 
 
-def reference_pdf() -> bytes:
-    """A one-page document with the invoice's stylesheet and fonts: the yardstick for an invoice's rendering time."""
+def reference_html() -> str:
     with translation.override(DOCUMENT_LANGUAGE):
-        html = render_to_string(
+        return render_to_string(
             "billing/pdf/reference.html",
-            {"seller_name": "Sveriges Kommuner och Regioner", "paragraphs": [REFERENCE_TEXT * 3] * 6},
+            {
+                "title": _("Reference page"),
+                "organizer_name": "Sveriges Kommuner och Regioner",
+                "paragraphs": [REFERENCE_TEXT * 3] * 6,
+            },
         )
-    return render_pdf(html)
+
+
+def reference_pdf() -> bytes:
+    """A one-page document with the invoice's stylesheets and fonts: the yardstick for an invoice's rendering
+    time (the same tagging, header and footer as an invoice)."""
+    return render_pdf(reference_html())
