@@ -396,6 +396,104 @@ def member_follow_up(membership: Membership, *, now: datetime | None = None) -> 
     )
 
 
+def members_follow_up(network: Network, *, now: datetime | None = None) -> list[FollowUp]:
+    """``member_follow_up`` of every member of ``network`` (also those who left), by municipality name.
+
+    Built the same way, but from network-wide queries: ten queries however many members there are
+    (the final report reads it; ``member_follow_up`` stays the one-member read of the follow-up page).
+    """
+    now = now or timezone.now()
+    commitments = list(network.commitments.all())
+    memberships = list(
+        network.memberships.select_related("municipality")
+        .prefetch_related(
+            Prefetch(
+                "commitments",
+                queryset=MembershipCommitment.objects.select_related("received_by").order_by(),
+                to_attr="answers",
+            ),
+            Prefetch("participants", queryset=MembershipParticipant.objects.order_by("name", "pk"), to_attr="listed"),
+        )
+        .order_by("municipality__name", "pk")
+    )
+    for membership in memberships:
+        membership.network = network
+    meetings = list(_dated_meetings(network).select_related("membership__municipality"))
+    kickoff = kickoff_of(meetings)
+    kickoff_at = kickoff.starts_at if kickoff else None
+    invitations = {
+        (invitation.meeting_id, invitation.participant_id): invitation
+        for invitation in Invitation.objects.filter(
+            participant__membership__network=network,
+            meeting__network=network,
+            meeting__status=Meeting.Status.PLANNED,
+            meeting__starts_at__isnull=False,
+        )
+    }
+    homework = list(
+        Homework.objects.filter(meeting__network=network).select_related("meeting").order_by("due_at", "pk")
+    )
+    submissions = {
+        (submission.membership_id, submission.homework_id): submission
+        for submission in HomeworkSubmission.objects.filter(
+            membership__network=network, homework__meeting__network=network
+        )
+        .defer("text")
+        .select_related("received_by")
+    }
+    surveys: dict[int, dict[int, SurveyGroup]] = defaultdict(dict)
+    responses = (
+        SurveyResponse.objects.filter(membership__network=network)
+        .select_related("survey", "participant")
+        .order_by("-survey__opens_at", "survey_id", "participant__name", "pk")
+    )
+    for response in responses:
+        groups = surveys[response.membership_id]
+        groups.setdefault(response.survey_id, SurveyGroup(survey=response.survey)).responses.append(response)
+    notes: dict[int, list[FollowUpNote]] = defaultdict(list)
+    for note in (
+        FollowUpNote.objects.filter(membership__network=network).select_related("author").order_by("-noted_on", "-pk")
+    ):
+        notes[note.membership_id].append(note)
+
+    follow_ups = []
+    for membership in memberships:
+        own_meetings = [m for m in meetings if m.membership_id is None or m.membership_id == membership.pk]
+        participant_rows = {p.pk: ParticipantRow(participant=p) for p in membership.listed}
+        meeting_rows = []
+        for meeting in own_meetings:
+            begun = meeting.starts_at <= now
+            cells = [SheetRow(p, invitations.get((meeting.pk, p.pk))) for p in membership.listed]
+            if begun:
+                for cell in cells:
+                    if cell.invited:
+                        participant_rows[cell.participant.pk].held += 1
+                    if cell.attended:
+                        participant_rows[cell.participant.pk].attended += 1
+            meeting_rows.append(MeetingRow(meeting=meeting, has_begun=begun, cells=cells))
+        own_homework = [
+            h for h in homework if h.meeting.membership_id is None or h.meeting.membership_id == membership.pk
+        ]
+        answers = {answer.commitment_id: answer for answer in membership.answers}
+        follow_ups.append(
+            FollowUp(
+                membership=membership,
+                network=network,
+                commitments=commitment_rows(commitments, answers, kickoff_at=kickoff_at, now=now),
+                kickoff=kickoff,
+                participants=list(participant_rows.values()),
+                meetings=meeting_rows,
+                homework=[
+                    HomeworkRow(homework=h, submission=submissions.get((membership.pk, h.pk)), now=now)
+                    for h in own_homework
+                ],
+                surveys=list(surveys[membership.pk].values()),
+                notes=notes[membership.pk],
+            )
+        )
+    return follow_ups
+
+
 @dataclass
 class MemberCommitments:
     membership: Membership

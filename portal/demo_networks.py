@@ -38,6 +38,7 @@ from networks.models import (
 from portal.demo_billing import seed_billing
 from portal.demo_followup import seed_follow_up
 from portal.demo_meetings import seed_invitations, seed_meetings, timetable_note
+from portal.demo_reports import seed_final_report
 from portal.demo_texts import (
     FINANCE_EMAIL,
     HANDS_OFF_MUNICIPALITY,
@@ -448,6 +449,7 @@ def seed_networks(*, password_hash: str, organizers: dict[str, Organizer]) -> li
         meetings = seed_meetings(network, cohort.spec, cohort.dates.start, historical=cohort.historical, today=today)
         seed_invitations(meetings)
         seed_follow_up(network, meetings, reviewers[0], historical=cohort.historical)
+        seed_final_report(network, reviewers[0], historical=cohort.historical)
         networks.append(network)
         previous = network
     finance = User.objects.get(email=FINANCE_EMAIL)
