@@ -40,9 +40,12 @@ worker: $(STAMP)
 beat: $(STAMP)
 	$(BIN)/celery -A config beat --loglevel=INFO
 
-# PYTEST_ARGS passes extra options, e.g. make test PYTEST_ARGS="-x tests/test_settings.py"
+# PYTEST_ARGS passes extra options, e.g. make test PYTEST_ARGS="-x tests/test_settings.py".
+# The suite runs in TEST_WORKERS processes (pytest-xdist; each has its own test database, Celery queue and
+# cache prefix), a test file's tests in one process so that a module's demo data is seeded once.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Benchmarks (speed is measured here, not by timed tests). Uses DATABASE_URL when set.
 bench: $(STAMP)

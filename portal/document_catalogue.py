@@ -55,7 +55,7 @@ def network_documents(network, *, sample: bool = False) -> Iterator[Document]:
     if network.memberships.exists():
         yield Document("contact_list", f"{slug}/kontaktlista.pdf", lambda: contact_list_pdf(network))
         yield Document("final_report", f"{slug}/slutrapport.pdf", lambda: final_report_pdf(network))
-    meetings = list(Meeting.objects.filter(network=network).order_by("starts_at", "pk"))
+    meetings = list(Meeting.objects.filter(network=network).order_by("sort_date", "starts_at", "pk"))
     for meeting in meetings[:1] if sample else meetings:
         day = timezone.localtime(meeting.starts_at).date().isoformat() if meeting.starts_at else "utan-datum"
         name = f"{slug}/narvarolistor/{day}-{meeting.pk}.pdf"
@@ -77,7 +77,17 @@ def profile_documents(*, sample: bool = False) -> Iterator[Document]:
 
 
 def all_documents(*, sample: bool = False) -> Iterator[Document]:
-    """Every document of the demo (``sample``: the first of each kind per network, for a quick check)."""
+    """Every document of the demo (``sample``: only the first document of each kind, for a quick check)."""
+    seen: set[str] = set()
+    documents = _every_document(sample=sample)
+    for document in documents:
+        if sample and document.kind in seen:
+            continue
+        seen.add(document.kind)
+        yield document
+
+
+def _every_document(*, sample: bool) -> Iterator[Document]:
     from reports.pdf import reference_pdf
 
     yield Document("reference", "referenssida.pdf", reference_pdf)

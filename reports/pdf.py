@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import logging
 import mimetypes
+import re
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -116,6 +117,15 @@ def html_to_pdf(html: str, stylesheets: tuple[Path, ...] = (PRINT_STYLESHEET,)) 
 def render_pdf(template_name: str, context: dict | None = None) -> bytes:
     """PDF bytes of a template that extends ``reports/base.html``."""
     return html_to_pdf(render_html(template_name, context))
+
+
+STAMP = re.compile(r'<span class="stamp">[^<]*</span>')
+
+
+def without_stamps(html: str) -> str:
+    """``html`` without the moment it was made (``<span class="stamp">``: the document's date, "Printed …"), so
+    that a fingerprint of it changes with the data only, not with the clock."""
+    return STAMP.sub("", html)
 
 
 def logo_data_uri(organizer) -> str:

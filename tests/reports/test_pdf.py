@@ -117,3 +117,15 @@ def test_file_name_and_response():
     response = pdf.pdf_response(b"%PDF-1.7", "a.pdf")
     assert response["Content-Disposition"] == 'attachment; filename="a.pdf"'
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_without_stamps_drops_the_moment_a_document_was_made_and_nothing_else():
+    from datetime import date
+
+    html = pdf.render_html("reports/reference.html", pdf.reference_context() | {"document_date": date(2026, 11, 23)})
+    later = pdf.render_html("reports/reference.html", pdf.reference_context() | {"document_date": date(2027, 1, 2)})
+    assert '<span class="stamp">2026-11-23</span>' in html
+    stripped = pdf.without_stamps(html)
+    assert "2026-11-23" not in stripped
+    assert stripped == pdf.without_stamps(later)
+    assert "Upplands Väsby" in stripped

@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--out", default="build/pdfs", help="output folder (emptied first)")
-        parser.add_argument("--sample", action="store_true", help="only the first document of each kind per network")
+        parser.add_argument("--sample", action="store_true", help="only the first document of each kind")
         parser.add_argument("--no-png", action="store_true", help="PDFs only (no pdftoppm)")
 
     def handle(self, *args, out: str, sample: bool, no_png: bool, **options):
