@@ -10,8 +10,9 @@ register(
         retention="As long as the network's records are kept.",
         subject_lookup="updated_by",
     ),
-    # The file itself holds the member municipalities' data (no participant names); it is replaced as the
-    # data changes and only the latest few are kept (reports.stored.KEEP).
+    # The files hold the member municipalities' data, and the network pack also the participants' names and
+    # e-mail addresses (its contact and attendance lists); they are replaced as the data changes, only the latest
+    # few are kept (reports.stored.KEEP), and they go with the network.
     PersonalData(
         model="reports.StoredDocument",
         fields=("requested_by", "requested_at", "file_name"),
