@@ -6,7 +6,10 @@ excluding VAT, and when it is invoiced), the selection, how to apply and by when
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -16,6 +19,7 @@ from portal.invitation import invitation_fees
 from reports import pdf
 
 TEMPLATE = "portal/pdf/invitation.html"
+CACHE_SECONDS = 24 * 60 * 60
 
 
 def invitation_context(network: Network) -> dict:
@@ -51,6 +55,18 @@ def invitation_html(network: Network) -> str:
 def invitation_pdf(network: Network) -> bytes:
     """The invitation as PDF bytes (Swedish, tagged PDF/UA)."""
     return pdf.html_to_pdf(invitation_html(network))
+
+
+def cached_invitation_pdf(network: Network) -> bytes:
+    """The invitation's PDF, rendered once per content: anyone may download a public invitation, so a burst of
+    downloads costs one rendering (the cache key is the HTML's hash: any change of the invitation renders anew)."""
+    html = invitation_html(network)
+    key = "invitation-pdf:" + hashlib.sha256(html.encode("utf-8")).hexdigest()
+    data = cache.get(key)
+    if data is None:
+        data = pdf.html_to_pdf(html)
+        cache.set(key, data, CACHE_SECONDS)
+    return data
 
 
 def invitation_file_name(network: Network) -> str:

@@ -138,6 +138,23 @@ def test_published_invitation_is_for_anyone_and_unknown_slug_is_404(seeded, clie
     assert client.post(pdf_url("effektivare-kommun")).status_code == 405
 
 
+def test_downloads_render_once_per_content_and_a_change_renders_anew(seeded, client, monkeypatch):
+    from django.core.cache import cache
+
+    from portal import documents
+
+    cache.clear()
+    renders = []
+    real = documents.pdf.html_to_pdf
+    monkeypatch.setattr(documents.pdf, "html_to_pdf", lambda html: renders.append(html) or real(html))
+    first = pdfs.response_pdf(client.get(pdf_url("effektivare-kommun")))
+    second = pdfs.response_pdf(client.get(pdf_url("effektivare-kommun")))
+    assert first == second and len(renders) == 1
+    Network.objects.filter(slug="effektivare-kommun").update(title="Effektivare kommun, omgång 2")
+    third = pdfs.response_pdf(client.get(pdf_url("effektivare-kommun")))
+    assert len(renders) == 2 and "omgång 2" in pdfs.text(third)
+
+
 @pytest.mark.parametrize("status", [Network.Status.DRAFT, Network.Status.ARCHIVED])
 def test_unpublished_invitation_only_for_its_leads(seeded, client, status):
     Network.objects.filter(slug="effektivare-kommun").update(status=status)
