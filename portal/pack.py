@@ -31,7 +31,7 @@ class Part:
 
 def pack_parts(network: Network) -> list[Part]:
     parts = [Part(invitation.invitation_file_name(network), lambda: invitation.invitation_html(network))]
-    if network.applications.exclude(submitted_at=None).exists():
+    if selection_report.has_selection_report(network):
         parts.append(
             Part(
                 selection_report.selection_report_file_name(network),

@@ -20,7 +20,7 @@ from accounts import roles
 from meetings.models import Meeting
 from networks.models import Network
 from networks.permissions import network_for_lead_or_404
-from reports import final_report, stored
+from reports import final_report, selection_report, stored
 from reports.forms import FinalReportForm
 from reports.models import StoredDocument
 
@@ -123,7 +123,7 @@ def documents(request: HttpRequest, slug: str) -> HttpResponse:
         "network": network,
         "boxes": boxes,
         "failed_message": stored.FAILED_MESSAGE,
-        "has_applications": network.applications.exclude(submitted_at=None).exists(),
+        "has_applications": selection_report.has_selection_report(network),
         "meetings": list(Meeting.objects.filter(network=network).order_by("sort_date", "starts_at", "pk")),
     }
     return render(request, "reports/documents.html", context)

@@ -39,6 +39,11 @@ def selection_report_context(network) -> dict:
         }
 
 
+def has_selection_report(network) -> bool:
+    """A network has a selection report once an application has been submitted to it."""
+    return network.applications.exclude(submitted_at=None).exists()
+
+
 def selection_report_html(network) -> str:
     return pdf.render_html("reports/selection_report.html", selection_report_context(network))
 
