@@ -21,6 +21,10 @@ def navigation(request):
             items.append((_("Municipalities and regions"), reverse("municipalities:list")))
         if roles.is_network_lead(user):
             items.append((_("Representatives"), reverse("accounts:representatives")))
+        if roles.is_administrator(user):
+            items.append((_("History"), reverse("audit:list")))
+        if roles.is_superuser(user):
+            items.append((_("Personal data"), reverse("privacy:administration")))
         if user.is_staff:
             items.append((_("Admin"), reverse("admin:index")))
     # The current page's item is the one whose URL is the longest prefix of the path.

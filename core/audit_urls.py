@@ -1,0 +1,9 @@
+from django.urls import path
+
+from core import audit_views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("administration/historik/", audit_views.history_list, name="list"),
+]
