@@ -51,6 +51,7 @@ def test_navigation_representative_sees_own_municipality_only(client):
                 "networks:organizer_list",
                 "municipalities:list",
                 "accounts:representatives",
+                "audit:list",
             ],
         ),
     ],
@@ -63,6 +64,15 @@ def test_navigation_staff_see_what_their_role_may_use(client, role, expected):
 def test_navigation_admin_site_only_for_admin_site_users(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert reverse("admin:index") in nav_urls(client)
+
+
+def test_navigation_history_for_administrators_personal_data_for_superusers(client):
+    client.force_login(UserFactory(is_superuser=True))
+    urls = nav_urls(client)
+    assert reverse("audit:list") in urls
+    assert reverse("privacy:administration") in urls
+    client.force_login(staff(Role.ADMINISTRATOR, organizer=OrganizerFactory()))
+    assert reverse("privacy:administration") not in nav_urls(client)
 
 
 def test_navigation_marks_one_item_current(client):
