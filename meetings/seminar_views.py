@@ -32,9 +32,11 @@ SESSION_KEY = "seminar_registered"
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Pages with a person's sign-up (or its secret address) are never stored, nor sent on as a Referer."""
+    """Pages with a person's sign-up (or its secret address) are never stored, nor sent to other sites as a Referer."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: the token never leaves the site, and a browser still sends the
+    # page's Origin with its forms' POSTs (with no-referrer it sends "Origin: null", which the CSRF check refuses).
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -97,3 +97,8 @@ def screenshot(request):
         return path
 
     return take
+
+
+# --- The journeys' fixtures (tests/e2e/journeys.py): a real SMTP server and Celery worker per module,
+# the mailbox emptied per test, and the accessibility report at the end of a journey.
+from tests.e2e.journeys import a11y_report, journey_services, mailbox  # noqa: E402, F401

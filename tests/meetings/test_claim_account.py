@@ -70,7 +70,7 @@ def claim_url(participant) -> str:
 
 def assert_private(response):
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 # --- Claiming ------------------------------------------------------------------------------------

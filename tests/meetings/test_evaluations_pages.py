@@ -199,7 +199,7 @@ def test_answering_through_the_personal_link(client, network, anna):
     page = client.get(answer_url(anna, survey))
     content = page.content.decode()
     assert "Årlig NKI 2025" in content and survey.question_1 in content and 'name="score_3"' in content
-    assert page["Cache-Control"] == "private, no-store" and page["Referrer-Policy"] == "no-referrer"
+    assert page["Cache-Control"] == "private, no-store" and page["Referrer-Policy"] == "same-origin"
     result = client.post(
         answer_url(anna, survey), {"score_1": "9", "score_2": "7", "score_3": "8", "comment": "Mer tid för frågor"}
     )

@@ -89,7 +89,7 @@ def participant_url(name: str, participant, task=None, token=None) -> str:
 
 def assert_private(response):
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def login_required(response) -> bool:

@@ -78,7 +78,7 @@ def respond_url(participant, invitation) -> str:
 
 def assert_private(response):
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 # --- Links -----------------------------------------------------------------------------------

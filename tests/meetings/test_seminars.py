@@ -503,7 +503,7 @@ def test_the_cancel_link_asks_then_cancels(client, network):
     url = cancel_url(registration)
     page = client.get(url)
     assert page.status_code == 200 and page["Cache-Control"] == "private, no-store"
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert "<form" in page.content.decode().split('id="main"', 1)[1]
     registration.refresh_from_db()
     assert registration.cancelled_at is None  # a GET changes nothing
