@@ -59,25 +59,25 @@ def agenda_line(block) -> str:
     return f"{line} ({block.audience})" if block.audience else line
 
 
-def event_description(meeting: Meeting) -> str:
+def event_description(meeting: Meeting, *, with_link: bool = True) -> str:
     parts = []
     if meeting.description.strip():
         parts.append(meeting.description.strip())
     lines = [agenda_line(block) for block in meeting.agenda.all()]
     if lines:
         parts.append("\n".join(lines))
-    if meeting.link:
+    if meeting.link and with_link:
         parts.append(_("Link to the digital meeting: %(link)s") % {"link": meeting.link})
     return "\n\n".join(parts)
 
 
-def event_location(meeting: Meeting) -> str:
+def event_location(meeting: Meeting, *, with_link: bool = True) -> str:
     parts = []
     address = ", ".join(line.strip() for line in meeting.address.splitlines() if line.strip())
     if address and meeting.mode != Meeting.Mode.DIGITAL:
         parts.append(address)
     if meeting.mode in (Meeting.Mode.DIGITAL, Meeting.Mode.HYBRID):
-        parts.append(f"{Meeting.Mode.DIGITAL.label} {meeting.link}".strip())
+        parts.append(f"{Meeting.Mode.DIGITAL.label} {meeting.link if with_link else ''}".strip())
     return ", ".join(parts)
 
 
@@ -88,8 +88,10 @@ def event_summary(meeting: Meeting) -> str:
     return summary
 
 
-def meeting_event(meeting: Meeting) -> Event:
-    """The VEVENT of an exactly dated meeting (its agenda prefetched to save queries)."""
+def meeting_event(meeting: Meeting, *, with_link: bool = True) -> Event:
+    """The VEVENT of an exactly dated meeting (its agenda prefetched to save queries).
+
+    ``with_link=False`` leaves out the link to the digital meeting (for the public .ics of one meeting)."""
     if meeting.is_preliminary:
         raise ValueError("A preliminary meeting has no time to put in a calendar.")
     modified = meeting.updated_at.astimezone(UTC).replace(microsecond=0)
@@ -102,10 +104,10 @@ def meeting_event(meeting: Meeting) -> Event:
     event.add("DTSTART", meeting.starts_at.astimezone(STOCKHOLM))
     event.add("DTEND", meeting.ends_at.astimezone(STOCKHOLM))
     event.add("SUMMARY", event_summary(meeting))
-    description = event_description(meeting)
+    description = event_description(meeting, with_link=with_link)
     if description:
         event.add("DESCRIPTION", description)
-    location = event_location(meeting)
+    location = event_location(meeting, with_link=with_link)
     if location:
         event.add("LOCATION", location)
     event.add("URL", meeting_url(meeting))
@@ -127,8 +129,10 @@ def _timezone_span(meetings: list[Meeting]) -> tuple[date, date]:
     return first, last
 
 
-def calendar_for(meetings: Iterable[Meeting], *, name: str) -> bytes:
-    """A VCALENDAR (METHOD:PUBLISH) of the exactly dated ``meetings``, sorted by start; preliminary ones are skipped."""
+def calendar_for(meetings: Iterable[Meeting], *, name: str, with_link: bool = True) -> bytes:
+    """A VCALENDAR (METHOD:PUBLISH) of the exactly dated ``meetings``, sorted by start; preliminary ones are skipped.
+
+    ``with_link=False``: without the links to digital meetings (a file anyone may download)."""
     exact = sorted(
         (meeting for meeting in meetings if not meeting.is_preliminary),
         key=lambda meeting: (meeting.starts_at, meeting.ends_at, str(meeting.uid)),
@@ -145,5 +149,5 @@ def calendar_for(meetings: Iterable[Meeting], *, name: str) -> bytes:
     calendar.add("X-WR-TIMEZONE", TZID)
     calendar.add_component(Timezone.from_ical(_vtimezone(*_timezone_span(exact))))
     for meeting in exact:
-        calendar.add_component(meeting_event(meeting))
+        calendar.add_component(meeting_event(meeting, with_link=with_link))
     return calendar.to_ical()

@@ -78,9 +78,12 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def meeting_ics(request: HttpRequest, uid) -> HttpResponse:
-    """One meeting of a published network as a file to import (preliminary meetings have none)."""
+    """One meeting of a published network as a file to import (preliminary meetings have none).
+
+    Anyone may download it (the public invitation links it), so it leaves out the link to a digital
+    meeting: that is for the participants (their page, e-mails and calendar feed) only."""
     meeting = get_object_or_404(_exact_meetings().filter(network__in=public_networks()), uid=uid)
-    response = _ics_response(calendar_for([meeting], name=meeting.title))
+    response = _ics_response(calendar_for([meeting], name=meeting.title, with_link=False))
     filename = slugify(meeting.title)[:60].strip("-") or "meeting"
     response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
     return response
