@@ -27,7 +27,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", True)
 
-_DEV_SECRET_KEY = "dev-only-insecure-key-used-when-DEBUG-is-on-never-in-production"
+_DEV_SECRET_KEY = "dev-only-insecure-key-used-when-DEBUG-is-on-never-in-production"  # nosec B105
 SECRET_KEY = env_str("SECRET_KEY")
 if SECRET_KEY is None:
     if not DEBUG:
@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
@@ -262,10 +263,55 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features the service never uses, switched off (core.middleware.PermissionsPolicyMiddleware):
+# feature -> the origins allowed to use it (none).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# allauth's rate limits (on the default cache), per client address ("ip"), per e-mail address ("key") or per
+# user: "N/period/kind"; over a limit the view answers 429 (failed logins: an error on the form). A
+# municipality's staff often share one address, so the per-address limits are generous and the per-account
+# ones strict.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # Failed logins: 5 per e-mail address in 5 minutes, 20 a minute per address; past that the login form refuses
+    # (even the right password) until the window has passed.
+    "login_failed": "20/m/ip,5/5m/key",
+    "signup": "20/h/ip",
+    "reset_password": "20/h/ip,5/h/key",  # nosec B105
+    "reset_password_from_key": "20/m/ip",  # nosec B105
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",  # nosec B105
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "request_login_code": "20/m/ip,3/m/key",
+}
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", not DEBUG)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # allauth's per-address limits count the client's address the proxy passes on, not the proxy's own
+    # (otherwise every municipality signing in shares one "login": "30/m/ip").
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER = "X-Real-IP"
 # Rate limits (django-ratelimit, the open-seminar sign-up) count per client address: behind the proxy the
 # address it passes on in X-Real-IP, otherwise REMOTE_ADDR (see core.http.client_ip).
 RATELIMIT_IP_META_KEY = "core.http.client_ip"
@@ -292,4 +338,18 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
+}
+
+# --- Personal data retention --------------------------------------------------------
+# Days each kind of personal data is kept before the nightly purge (core.retention, the task
+# core.tasks.purge_expired_personal_data) anonymises or deletes it; shown on /personuppgifter/.
+RETENTION = {
+    # After the decision or withdrawal, or the network's end for one never decided.
+    "applications_not_accepted": env_int("RETENTION_APPLICATIONS_NOT_ACCEPTED_DAYS", 730, minimum=1),
+    # After the network's end date (period_end).
+    "participants_after_network_end": env_int("RETENTION_PARTICIPANTS_AFTER_NETWORK_END_DAYS", 730, minimum=1),
+    # After the seminar.
+    "seminar_signups": env_int("RETENTION_SEMINAR_SIGNUPS_DAYS", 90, minimum=1),
+    # After sending.
+    "sent_emails": env_int("RETENTION_SENT_EMAILS_DAYS", 365, minimum=1),
 }

@@ -7,6 +7,8 @@ Markdown is converted with raw HTML escaped, then the result is cleaned by nh3
 
 from __future__ import annotations
 
+import functools
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -27,7 +29,14 @@ def _escape_html(md: markdown_lib.Markdown) -> None:
 
 def render_markdown(text: str | None) -> SafeString:
     if not text:
-        return mark_safe("")
+        return mark_safe("")  # nosec B308
+    return mark_safe(_rendered(text))  # noqa: S308 - cleaned by nh3 in _rendered  # nosec B308 B703
+
+
+@functools.lru_cache(maxsize=512)
+def _rendered(text: str) -> str:
+    """The cleaned HTML of ``text``, remembered per worker: a page lists the same texts on every request
+    (the catalogue's summaries, an invitation's sections), and each conversion builds a Markdown parser."""
     md = markdown_lib.Markdown(extensions=["sane_lists", "tables"], output_format="html")
     _escape_html(md)
     html = md.convert(text)
@@ -38,4 +47,4 @@ def render_markdown(text: str | None) -> SafeString:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
-    return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 with an allow-list
+    return str(cleaned)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
+import subprocess  # nosec B404
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             target.write_bytes(document.render())
             seconds[document.kind].append(time.perf_counter() - start)
             if pdftoppm:
-                subprocess.run(  # our own file names, no shell
+                subprocess.run(  # our own file names, no shell  # nosec B603
                     [pdftoppm, "-png", "-f", "1", "-l", "1", "-r", str(PNG_RESOLUTION), "-singlefile",
                      str(target), str(target.with_suffix(""))],
                     check=True,

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from portal.demo import seed_all
 from portal.demo_networks import network_summary
 
-DEFAULT_PASSWORD = "demo-natverk-2026"
+DEFAULT_PASSWORD = "demo-natverk-2026"  # the embedded demo's published password  # nosec B105
 # A developer-facing command: the network statuses in plain Swedish.
 STATUS_SV = {
     "draft": "utkast",
