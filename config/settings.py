@@ -44,6 +44,8 @@ CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS", [])
 
 SITE_NAME = env_str("SITE_NAME", "Kommunnätverk")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Where the accessibility statement (/tillganglighet/) asks people to report accessibility problems.
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "tillganglighet@example.se")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
