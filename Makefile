@@ -5,13 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help venv run serve worker beat test bench pdfs poppler lint format messages lock clean
+.PHONY: help venv run serve worker beat test bench wrk fuzz pdfs poppler lint format messages lock clean
 
 help:
 	@echo "make run     set up everything (venv, migrations, reference and demo data) and serve http://127.0.0.1:8000"
 	@echo "make test    run the whole test suite (PostgreSQL/Redis tests need DATABASE_URL and REDIS_URL)"
 	@echo "make lint    ruff check and format check"
-	@echo "make bench   benchmarks (Kolada sync of 174 000 values from a local fake server; selection optimiser for 25/100/290 applicants; billing; documents)"
+	@echo "make bench   benchmarks into BENCHMARKS.md (Kolada sync; selection optimiser; billing; documents; 290 applications in 5 minutes; key pages under gunicorn at 1x and 10x data)"
 	@echo "make pdfs    every document of the demo as PDF in build/pdfs/, the first page of each as PNG (pdftoppm)"
 	@echo "make messages  update and compile the Swedish translations"
 
@@ -47,12 +47,25 @@ TEST_WORKERS ?= auto
 test: $(STAMP)
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
-# Benchmarks (speed is measured here, not by timed tests). Uses DATABASE_URL when set.
+# Benchmarks (speed is measured here, not by timed tests): each script writes build/bench/<name>.json, then
+# bench/report.py writes BENCHMARKS.md and prints its tables. pages.py and load_applications.py recreate their
+# PostgreSQL databases (natverk_bench1, natverk_bench10, natverk_load) on 127.0.0.1 and serve the app with
+# gunicorn; pages.py drives it with wrk (Debian's package, installed here when missing and allowed).
 bench: $(STAMP)
+	@command -v wrk >/dev/null || $(MAKE) --no-print-directory wrk
 	$(BIN)/python bench/kolada_sync.py
 	$(BIN)/python bench/selection.py
 	$(BIN)/python bench/billing.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/load_applications.py
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/report.py
+
+wrk:
+	@if [ "$$(id -u)" -eq 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else \
+		echo "wrk is missing: install Debian's wrk (sudo apt-get install wrk)"; exit 1; fi; \
+	$$SUDO apt-get install -y -qq --no-install-recommends wrk \
+		|| { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends wrk; }
 
 # Every document of the demo (invitations, receipts, selection reports, contact and attendance lists,
 # efficiency profiles, final reports, invoices) into build/pdfs/, and the first page of each into PNG with

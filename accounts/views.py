@@ -1,6 +1,7 @@
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +11,8 @@ from django.views.decorators.http import require_POST
 from accounts import roles, services
 from accounts.forms import ProfileForm, RepresentativeLinkForm, RepresentativeUserForm
 from accounts.models import User
+
+PAGE_SIZE = 50
 
 
 @login_required
@@ -66,7 +69,7 @@ def representatives(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:representatives")
     context = {
         "pending": _pending_requests(),
-        "linked": _linked_representatives(),
+        "linked": Paginator(_linked_representatives(), PAGE_SIZE).get_page(request.GET.get("page")),
         "link_form": link_form,
     }
     return render(request, "accounts/representatives.html", context, status=400 if link_form.errors else 200)

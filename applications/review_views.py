@@ -8,6 +8,7 @@ URL; users without a lead role get a 403; anonymous users go to the login page.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,6 +21,8 @@ from applications.models import Application
 from applications.review_forms import ReviewFilterForm, ReviewScoreForm
 from networks.permissions import network_for_lead_or_404
 
+PAGE_SIZE = 50
+
 
 def _network_and_application(request: HttpRequest, slug: str, pk: int):
     network = network_for_lead_or_404(request.user, slug)
@@ -31,7 +34,9 @@ def _network_and_application(request: HttpRequest, slug: str, pk: int):
     return network, application
 
 
-def _review_rows(request: HttpRequest, network, *, with_own: bool):
+def _review_rows(request: HttpRequest, network, *, with_own: bool, paginate: bool = False):
+    """The filter form, the criteria and the rows (the exports have them all; the page 50 at a time, and then the
+    Page as a fourth item)."""
     form = ReviewFilterForm(request.GET or None)
     criteria = reviews.review_criteria(network=network)
     queryset = reviews.application_review_list(
@@ -41,15 +46,21 @@ def _review_rows(request: HttpRequest, network, *, with_own: bool):
         reviewer=request.user if with_own else None,
         criteria=criteria,
     )
-    rows = reviews.review_rows(queryset, criteria)
-    return form, criteria, reviews.add_need_of_support(rows, network=network)
+    page = None
+    if paginate:
+        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        queryset = page.object_list
+    rows = reviews.add_need_of_support(reviews.review_rows(queryset, criteria), network=network)
+    return (form, criteria, rows, page) if paginate else (form, criteria, rows)
 
 
 @roles.network_lead_required
 def application_list(request: HttpRequest, slug: str) -> HttpResponse:
     network = network_for_lead_or_404(request.user, slug)
-    form, criteria, rows = _review_rows(request, network, with_own=True)
-    query = request.GET.urlencode()
+    form, criteria, rows, page = _review_rows(request, network, with_own=True, paginate=True)
+    query = request.GET.copy()
+    query.pop("page", None)  # the exports have every row of the filter
+    query = query.urlencode()
     return render(
         request,
         "applications/review/list.html",
@@ -58,6 +69,7 @@ def application_list(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "criteria": criteria,
             "rows": rows,
+            "page": page,
             "query": query,
             "show_need": reviews.uses_need_of_support(network),
         },

@@ -33,6 +33,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from bench.results import write_result  # noqa: E402
+
 PDF_SAMPLE = 20
 # Without HarfBuzz-Subset (libharfbuzz-subset0, in the Docker image) WeasyPrint warns on every PDF.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -125,8 +127,10 @@ def main() -> None:
         print(f"  create the batch (what is due + drafts): {created:.2f} s")
         print(f"  approve (numbers in one transaction):     {approved:.2f} s")
         total = 0.0
+        export_seconds = {}
         for fmt in ("xlsx", "csv", "sie", "peppol"):
             (_name, content), seconds = timed(exports.render, batch, fmt)
+            export_seconds[fmt] = round(seconds, 3)
             total += seconds
             print(f"  export {fmt:<7} {seconds:6.2f} s  {len(content):>9} bytes")
         print(f"  the four non-PDF exports together: {total:.2f} s (target < 2 s)")
@@ -141,6 +145,21 @@ def main() -> None:
         print(f"  reference page, same stylesheet and fonts: {reference:.3f} s")
         print(f"  ratio {per_invoice / reference:.2f} (target ≤ 1.5)")
         print(f"  font subsetting: {font_subsetter()}")
+        write_result(
+            "billing",
+            {
+                "members": members,
+                "invoices": count,
+                "create_s": round(created, 2),
+                "approve_s": round(approved, 2),
+                "exports_s": export_seconds,
+                "exports_total_s": round(total, 2),
+                "pdf_per_invoice_s": round(per_invoice, 3),
+                "pdf_reference_s": round(reference, 3),
+                "pdf_ratio": round(per_invoice / reference, 2),
+                "font_subsetting": str(font_subsetter()),
+            },
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

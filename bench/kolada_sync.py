@@ -24,6 +24,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.results import write_result  # noqa: E402
 from municipalities import kolada_sync  # noqa: E402
 
 YEARS = list(range(2016, 2026))
@@ -78,6 +79,22 @@ def main() -> None:
         print(f"requests: {log.requests}")
         print(f"total: {total:.2f} s; HTTP: {http:.2f} s; outside HTTP: {total - http:.2f} s")
         print(f"at {production_rate} requests/s the throttle alone needs ≥{log.requests / production_rate:.0f} s")
+        write_result(
+            "kolada_sync",
+            {
+                "database": connection.vendor,
+                "status": log.status,
+                "kpis": log.kpis_synced,
+                "values_written": log.values_written,
+                "values_expected": expected,
+                "requests": log.requests,
+                "total_s": round(total, 2),
+                "http_s": round(http, 2),
+                "outside_http_s": round(total - http, 2),
+                "production_requests_per_s": production_rate,
+                "throttle_floor_s": round(log.requests / production_rate),
+            },
+        )
     finally:
         connection.creation.destroy_test_db(test_db, verbosity=0)
 

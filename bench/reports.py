@@ -30,6 +30,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from bench.results import write_result  # noqa: E402
+
 SAMPLE = 5
 REPEAT = 3
 RUNNING_NETWORK = "en-effektivare-administration"  # the running cohort of seed 001: 10 members
@@ -68,6 +70,7 @@ def main() -> None:
                 by_kind[document.kind].append(document)
         print(f"{'document':<18} {'n':>3} {'median s':>9} {'max s':>7} {'reference s':>12} {'× reference':>12}")
         ratios: dict[str, float] = {}
+        documents_out = []
         for kind, documents in sorted(by_kind.items()):
             # Each render is followed by its reference page (the invoice's own for an invoice), so that both
             # see the machine in the same state; the ratio is of the medians.
@@ -80,12 +83,30 @@ def main() -> None:
             longest = max(time for time, _reference in pairs)
             figures = f"{median:>9.3f} {longest:>7.3f} {reference:>12.3f} {ratios[kind]:>12.2f}"
             print(f"{kind:<18} {len(documents):>3} {figures}")
+            documents_out.append(
+                {
+                    "kind": kind,
+                    "n": len(documents),
+                    "median_s": round(median, 3),
+                    "max_s": round(longest, 3),
+                    "reference_s": round(reference, 3),
+                    "ratio": round(ratios[kind], 2),
+                }
+            )
         network = Network.objects.get(slug=RUNNING_NETWORK)
         members = network.memberships.filter(left_on=None).count()
         report = median_time(lambda: final_report_pdf(network), 3)
         print(f"final report of {network.slug} ({members} members): {report:.2f} s (target < 5 s)")
         if "invoice" in ratios:
             print(f"invoice / its reference page: {ratios['invoice']:.2f} (target ≤ 1.5)")
+        write_result(
+            "reports",
+            {
+                "seed_demo_s": round(seconds, 1),
+                "documents": documents_out,
+                "final_report": {"network": network.slug, "members": members, "seconds": round(report, 2)},
+            },
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

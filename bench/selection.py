@@ -30,6 +30,7 @@ import django
 django.setup()  # rule names go through gettext
 
 from applications import selection  # noqa: E402
+from bench.results import write_result  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "municipalities" / "data"
 SIZES = (25, 100, 290)
@@ -86,6 +87,7 @@ def timed(function, *args):
 
 def main() -> None:
     print(f"{'applicants':>10} {'solve s':>8} {'proven':>7} {'proposal s':>10} {'solves':>6} {'swaps s':>8}  binding")
+    rows = []
     for count in SIZES:
         candidates = instance(count, seed=count)
         solve_times, proposal_times, swap_times = [], [], []
@@ -106,6 +108,19 @@ def main() -> None:
             f"{statistics.median(swap_times) if swap_times else float('nan'):>8.3f}  "
             f"{proposal.status}; {', '.join(proposal.binding) or '-'}"
         )
+        rows.append(
+            {
+                "applicants": count,
+                "solve_s": round(statistics.median(solve_times), 3),
+                "proven": proven,
+                "proposal_s": round(statistics.median(proposal_times), 3),
+                "solves": proposal.solves,
+                "swaps_s": round(statistics.median(swap_times), 3) if swap_times else None,
+                "status": proposal.status,
+                "binding": list(proposal.binding),
+            }
+        )
+    write_result("selection", {"runs": RUNS, "sizes": rows})
 
 
 if __name__ == "__main__":

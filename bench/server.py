@@ -6,7 +6,8 @@
 
 Production settings (DEBUG=0, a random SECRET_KEY, whitenoise's manifest storage after a collectstatic into a
 temporary folder), except what a plain-HTTP client on localhost needs: the server believes it is behind a TLS
-proxy (send ``X-Forwarded-Proto: https``; session and CSRF cookies are Secure, so a client keeps them by hand),
+proxy (send ``HEADERS``: ``X-Forwarded-Proto: https`` and the client address in ``X-Real-IP``; session and CSRF
+cookies are Secure, so a client keeps them by hand: ``login()``),
 no HTTPS redirect, no MFA for staff, e-mail to a dummy backend and tasks into a queue of their own that no
 worker reads (it is purged on exit).
 """
@@ -14,20 +15,24 @@ worker reads (it is purged on exit).
 from __future__ import annotations
 
 import contextlib
+import html
+import http.client
 import os
+import re
 import secrets
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-HEADERS = {"X-Forwarded-Proto": "https"}
+HEADERS = {"X-Forwarded-Proto": "https", "X-Real-IP": "127.0.0.1"}  # as the TLS proxy sends them
 
 
 def free_port() -> int:
@@ -123,3 +128,47 @@ def _purge_queue(env: dict[str, str]) -> None:
 
     with contextlib.suppress(Exception):
         redis.Redis.from_url(env["REDIS_URL"]).delete(env["CELERY_QUEUE"])
+
+
+def _request(base_url: str, method: str, path: str, cookies: dict[str, str], body: str | None = None, **headers):
+    """One request without following redirects; the cookies it sets are added to ``cookies``."""
+    parts = urllib.parse.urlsplit(base_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    origin = f"https://{parts.hostname}:{parts.port}"
+    all_headers = {**HEADERS, "Origin": origin, "Referer": origin + path, **headers}
+    if cookies:
+        all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    if body is not None:
+        all_headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request(method, path, body=body, headers=all_headers)
+        response = connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                cookies[key.strip()] = rest.split(";", 1)[0]
+        return response.status, dict(response.getheaders()), text
+    finally:
+        connection.close()
+
+
+def login(base_url: str, email: str, password: str, login_path: str = "/konto/login/") -> dict[str, str]:
+    """Log in through the login form (allauth) and return the cookies (session and CSRF), kept by hand because
+    they are Secure and the client speaks plain HTTP. ``cookie_header(cookies)`` makes the Cookie header."""
+    cookies: dict[str, str] = {}
+    status, _headers, page = _request(base_url, "GET", login_path, cookies)
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if status != 200 or not match:
+        raise RuntimeError(f"no login form at {login_path} (status {status})")
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": html.unescape(match.group(1)), "login": email, "password": password}
+    )
+    status, headers, _page = _request(base_url, "POST", login_path, cookies, body=body)
+    if status not in (302, 303) or "sessionid" not in cookies:
+        raise RuntimeError(f"login of {email} failed (status {status}, to {headers.get('Location')})")
+    return cookies
+
+
+def cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{key}={value}" for key, value in cookies.items())

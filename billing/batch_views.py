@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +21,8 @@ from accounts import roles
 from billing import batches, sending
 from billing.batch_forms import BatchCreateForm
 from billing.models import BatchExport, Invoice, InvoiceBatch
+
+PAGE_SIZE = 50
 
 
 def _batch_or_404(request: HttpRequest, pk: int) -> InvoiceBatch:
@@ -41,9 +44,11 @@ def batch_list(request: HttpRequest) -> HttpResponse:
             total=Sum("invoices__total_incl_vat"),
             sent_count=Count("invoices", filter=Q(invoices__sent_at__isnull=False)),
         )
+        .order_by("-created_at", "-pk")
     )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     organizers = list(batches.finance_organizers(request.user))
-    context = {"batches": rows, "form": BatchCreateForm(user=request.user), "organizers": organizers}
+    context = {"batches": page, "page": page, "form": BatchCreateForm(user=request.user), "organizers": organizers}
     return render(request, "billing/batches/list.html", context)
 
 
@@ -81,14 +86,18 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("lines")
         .order_by("network__title", "buyer_name", "pk")
     )
+    page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
+    issued = batch.invoices.filter(status=Invoice.Status.ISSUED)
     context = {
         "batch": batch,
-        "invoices": invoices,
+        "invoices": page,
+        "page": page,
         "summary": batches.batch_summary(batch),
         "formats": BatchExport.Format.choices,
         "exports": {export.format: export for export in batch.exports.all()},
-        "without_email": [i for i in invoices if not i.buyer_email and i.status == Invoice.Status.ISSUED],
-        "to_send": sum(1 for i in invoices if i.status == Invoice.Status.ISSUED and i.buyer_email and not i.sent_at),
+        # Over the whole batch, not only this page.
+        "without_email": list(issued.filter(buyer_email="").order_by("sequence", "pk").only("number", "buyer_name")),
+        "to_send": issued.exclude(buyer_email="").filter(sent_at__isnull=True).count(),
     }
     return render(request, "billing/batches/detail.html", context)
 

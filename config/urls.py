@@ -9,6 +9,7 @@ admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
     path("healthz/", core_views.healthz, name="healthz"),
+    path("ping/", core_views.ping, name="ping"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),

@@ -21,6 +21,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+@never_cache
+def ping(request: HttpRequest) -> HttpResponse:
+    """A bare view without the database: the floor the page benchmarks compare with (bench/pages.py)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "400.html", status=400)

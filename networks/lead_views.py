@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -18,11 +19,13 @@ from networks.models import Membership, MembershipCommitment, Network, NetworkCo
 from networks.permissions import membership_for_lead_or_404, network_for_lead_or_404, with_progress
 from networks.selectors import network_for_lead_with_parts_or_404, network_overview_counts, networks_for_lead_list
 
+PAGE_SIZE = 50
+
 
 @roles.network_lead_required
 def network_list(request: HttpRequest) -> HttpResponse:
-    networks = networks_for_lead_list(user=request.user)
-    return render(request, "networks/lead/network_list.html", {"networks": networks})
+    page = Paginator(networks_for_lead_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "networks/lead/network_list.html", {"networks": page, "page": page})
 
 
 def _edit(request: HttpRequest, network: Network) -> HttpResponse:
@@ -157,13 +160,14 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
                 % {"name": municipality.name},
             )
             return redirect("leads:members", slug=network.slug)
-    members = list(
-        _with_settled_commitments(with_progress(network.memberships.all())).order_by("status", "municipality__name")
+    members = _with_settled_commitments(with_progress(network.memberships.all())).order_by(
+        "status", "municipality__name", "pk"
     )
-    for member in members:
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    for member in page:
         member.commitments_outstanding = max(member.commitments_total - member.commitments_settled, 0)
-    active = sum(1 for member in members if member.status == Membership.Status.ACTIVE)
-    context = {"network": network, "members": members, "form": form, "active": active}
+    active = network.memberships.filter(status=Membership.Status.ACTIVE).count()
+    context = {"network": network, "members": page, "page": page, "form": form, "active": active}
     return render(request, "networks/lead/members.html", context)
 
 

@@ -1,4 +1,4 @@
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -32,18 +32,29 @@ def networks_for_lead_list(*, user) -> QuerySet[Network]:
     """The networks ``user`` leads, with their application and membership counts."""
     # Re-select by pk: networks_led_by joins co-organisers, which would multiply the counts.
     led = Network.objects.filter(pk__in=networks_led_by(user).values("pk"))
+    # Counted in subqueries, one network at a time: joining applications and memberships together would make
+    # (applications × members) rows per network before counting, which grows with every network led.
     return (
         led.select_related("organizer")
         .prefetch_related("co_organizers")
         .annotate(
-            applications_draft=Count("applications", filter=Q(applications__status=APPLICATION_DRAFT), distinct=True),
-            applications_submitted=Count(
-                "applications", filter=Q(applications__status=APPLICATION_SUBMITTED), distinct=True
-            ),
-            members=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE), distinct=True),
+            applications_draft=_count(Network.applications.rel.related_model, status=APPLICATION_DRAFT),
+            applications_submitted=_count(Network.applications.rel.related_model, status=APPLICATION_SUBMITTED),
+            members=_count(Membership, status=Membership.Status.ACTIVE),
         )
-        .order_by(F("application_deadline").desc(nulls_first=True), "title")
+        .order_by(F("application_deadline").desc(nulls_first=True), "title", "pk")
     )
+
+
+def _count(model, **filters) -> Subquery:
+    """The number of ``model`` rows of the outer network matching ``filters``, 0 when none."""
+    rows = (
+        model.objects.filter(network=OuterRef("pk"), **filters)
+        .order_by()
+        .annotate(count=Func(F("pk"), function="COUNT"))
+        .values("count")
+    )
+    return Subquery(rows, output_field=IntegerField())
 
 
 def network_for_lead_with_parts_or_404(*, user, slug: str) -> Network:

@@ -1,9 +1,12 @@
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts import roles
 from networks.selectors import public_catalogue, public_invitation_or_404
 from portal.invitation import invitation_fees
+
+PAGE_SIZE = 50
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -19,7 +22,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def catalogue(request: HttpRequest) -> HttpResponse:
     """The public list of networks, those accepting applications first."""
-    return render(request, "portal/catalogue.html", {"networks": public_catalogue()})
+    page = Paginator(public_catalogue(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/catalogue.html", {"networks": page, "page": page})
 
 
 def invitation(request: HttpRequest, slug: str) -> HttpResponse:
