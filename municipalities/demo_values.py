@@ -15,6 +15,7 @@ import hashlib
 from django.db import connection, transaction
 from django.utils import timezone
 
+from municipalities.efficiency import register_figures_changed
 from municipalities.models import Kpi, KpiValue, Municipality
 
 YEARS = 5
@@ -115,6 +116,7 @@ def seed_demo_kpi_values() -> int:
                     rows.append((kpi.id, pk, year, value))
     if rows:
         _insert(rows)
+        register_figures_changed()  # the efficiency profile's cached medians
     return len(rows)
 
 
@@ -133,7 +135,7 @@ def _insert(rows: list[tuple[str, int, int, float]]) -> None:
         if connection.vendor == "postgresql":
             kpi_ids, municipality_ids, years, values = (list(column) for column in zip(*rows, strict=True))
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) "  # noqa: S608 (our table name, parameters only)
+                f"INSERT INTO {table} ({columns}) "  # noqa: S608 (our table name, parameters only)  # nosec B608
                 "SELECT k, m, y, %s, v, '', TRUE, %s FROM unnest(%s::varchar[], %s::int[], %s::int[], %s::float8[]) "
                 "AS t(k, m, y, v) ON CONFLICT DO NOTHING",
                 [total, now, kpi_ids, municipality_ids, years, values],
@@ -143,6 +145,6 @@ def _insert(rows: list[tuple[str, int, int, float]]) -> None:
             chunk = rows[start : start + CHUNK]
             placeholders = ", ".join(["(%s, %s, %s, %s, %s, '', %s, %s)"] * len(chunk))
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {placeholders} ON CONFLICT DO NOTHING",  # noqa: S608 (as above)
+                f"INSERT INTO {table} ({columns}) VALUES {placeholders} ON CONFLICT DO NOTHING",  # noqa: S608 (as above)  # nosec B608
                 [param for kpi_id, pk, year, value in chunk for param in (kpi_id, pk, year, total, value, True, now)],
             )

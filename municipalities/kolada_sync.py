@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from core.audit import acting_as, current_actor
+from municipalities.efficiency import register_figures_changed
 from municipalities.kolada import KoladaClient, KoladaError
 from municipalities.models import KoladaSync, Kpi, KpiValue, Municipality
 
@@ -189,6 +190,7 @@ def kpi_values_sync(
             for municipality_id, year, gender in deleted[start : start + DELETE_BATCH]:
                 condition |= Q(municipality_id=municipality_id, year=year, gender=gender)
             removed += KpiValue.objects.filter(condition, kpi_id=kpi_id).delete()[0]
+        register_figures_changed()  # the efficiency profile's cached medians
     return len(rows), removed
 
 
@@ -219,7 +221,7 @@ def _upsert_values(kpi_id: str, rows: list[tuple[int, int, str, float | None, st
             _copy_upsert(cursor, table, kpi_id, now, rows)
             return
         cursor.executemany(
-            f"INSERT INTO {table} ({UPSERT_COLUMNS}) "  # noqa: S608 (our table name; values are parameters)
+            f"INSERT INTO {table} ({UPSERT_COLUMNS}) "  # noqa: S608 (our table name; values are parameters)  # nosec B608
             "VALUES (%s, %s, %s, %s, %s, %s, FALSE, %s) " + UPSERT_CONFLICT,
             [(kpi_id, m, y, g, v, s, now) for m, y, g, v, s in rows],
         )
@@ -243,7 +245,7 @@ def _copy_upsert(cursor, table: str, kpi_id: str, now, rows: list[tuple[int, int
             for row in rows:
                 copy.write_row(row)
         cursor.execute(
-            f"INSERT INTO {table} ({UPSERT_COLUMNS}) "  # noqa: S608 (our table name; values are parameters)
+            f"INSERT INTO {table} ({UPSERT_COLUMNS}) "  # noqa: S608 (our table name; values are parameters)  # nosec B608
             "SELECT %s, municipality_id, year, gender, value, status, FALSE, %s FROM kolada_values_in "
             + UPSERT_CONFLICT,
             [kpi_id, now],
