@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, ProtectedError, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -50,6 +50,14 @@ def _edit(request: HttpRequest, network: Network) -> HttpResponse:
                 )
         except ValidationError as error:
             form.add_error(None, error)
+        except ProtectedError:  # a removed commitment (or other part) that applications or memberships refer to
+            form.add_error(
+                None,
+                _(
+                    "A part of the invitation that applications or memberships refer to cannot be removed. "
+                    "Change its text instead."
+                ),
+            )
         else:
             messages.success(request, _("The network was saved."))
             return redirect("leads:network_overview", slug=network.slug)
