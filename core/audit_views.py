@@ -518,7 +518,12 @@ def _field_label(kind: Kind, name: str) -> str:
         field = kind.model._meta.get_field(name)
     except FieldDoesNotExist:
         field = kind.history_model._meta.get_field(name)
-    return capfirst(str(field.verbose_name))
+    label = field.verbose_name
+    # A foreign key without a verbose name of its own is labelled with Django's default, its English field name
+    # ("network"): the related model's (translated) name says the same in the reader's language.
+    if field.is_relation and field.related_model is not None and str(label) == name.replace("_", " "):
+        label = field.related_model._meta.verbose_name
+    return capfirst(str(label))
 
 
 def _related_names(entries: list[Entry]) -> dict[tuple[str, object], str]:

@@ -13,7 +13,16 @@ def production_environment(tmp_path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS")
+        # DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests (tests/e2e/) set it in the test process; production never does.
+        if key
+        not in (
+            "DEBUG",
+            "SECRET_KEY",
+            "SECURE_SSL_REDIRECT",
+            "ALLOWED_HOSTS",
+            "CSRF_TRUSTED_ORIGINS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",

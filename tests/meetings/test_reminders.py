@@ -175,10 +175,16 @@ def test_the_email_and_its_ics_in_stockholm_time_across_the_dst_change(client, n
     assert (dtstart.dt.date().isoformat(), dtstart.dt.hour, dtstart.dt.minute) == ("2026-10-26", 10, 0)
     assert dtstart.dt.utcoffset() == timedelta(hours=1)
     assert dtstart.dt == meeting.starts_at and event["DTEND"].dt == meeting.ends_at
-    # The same calendar as the meeting's own .ics address gives.
-    ics = client.get(reverse("calendar:meeting", kwargs={"uid": meeting.uid}))
+    # The same calendar as the meeting's own .ics address gives, except that the public file (anyone may
+    # download it) leaves out the link to the digital meeting, which the participant's attachment carries.
+    from meetings.calendar import calendar_for
+
     content = content.encode() if isinstance(content, str) else content
-    assert ics.content.replace(b"\r\n", b"\n") == content.replace(b"\r\n", b"\n")
+    assert b"https://mote.example.se/abc" in content
+    assert content == calendar_for([meeting], name=meeting.title)
+    ics = client.get(reverse("calendar:meeting", kwargs={"uid": meeting.uid}))
+    assert b"mote.example.se" not in ics.content
+    assert ics.content == calendar_for([meeting], name=meeting.title, with_link=False)
 
 
 def test_a_failed_delivery_is_sent_by_the_next_run(network, people, monkeypatch):
