@@ -46,12 +46,16 @@ def _reload_reference_data(sender, **kwargs):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from core.reference import load_all
+    from tests import demo_database
 
     with django_db_blocker.unblock():
         load_all()
+        demo_database.remember_base()
     post_migrate.connect(_reload_reference_data, dispatch_uid="tests-reload-reference-data")
     yield
     post_migrate.disconnect(dispatch_uid="tests-reload-reference-data")
+    with django_db_blocker.unblock():
+        demo_database.drop_all()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -15,6 +15,7 @@ participant's pages are reached anonymously through the signed personal link.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -241,21 +242,25 @@ def _demo_slugs() -> list[str]:
 def demo_site(django_db_setup, django_db_blocker, browser):
     from pytest_django.live_server_helper import LiveServer
 
-    with django_db_blocker.unblock():
-        try:
+    from tests import demo_database
+
+    with django_db_blocker.unblock(), contextlib.ExitStack() as stack:
+        if demo_database.supported():
+            # A copy of the demo seeded once per process, dropped at the end (tests/demo_database.py).
+            stack.enter_context(demo_database.demo_database())
+        else:
+            stack.callback(call_command, "flush", interactive=False, verbosity=0)
             with override_settings(DEBUG=True):
                 call_command("seed_demo", stdout=io.StringIO())
-            pages, users = demo_urls()
-            server = LiveServer("localhost")
-            site = DemoSite(url=server.url, browser=browser, urls=pages)
-            try:
-                site.sessions = {role: session_key(user) for role, user in users.items()}
-                yield site
-            finally:
-                site.close()
-                server.stop()
+        pages, users = demo_urls()
+        server = LiveServer("localhost")
+        site = DemoSite(url=server.url, browser=browser, urls=pages)
+        try:
+            site.sessions = {role: session_key(user) for role, user in users.items()}
+            yield site
         finally:
-            call_command("flush", interactive=False, verbosity=0)
+            site.close()
+            server.stop()
 
 
 @pytest.mark.parametrize(("role", "name"), PAGES, ids=[f"{role}-{name}" for role, name in PAGES])

@@ -15,6 +15,13 @@ def seeded_once(django_db_setup, django_db_blocker):
     from django.db import transaction
     from django.test import override_settings
 
+    from tests import demo_database
+
+    if demo_database.supported():
+        # PostgreSQL: a copy of the demo seeded once per process (tests/demo_database.py).
+        with django_db_blocker.unblock(), demo_database.demo_database(), override_settings(DEBUG=True):
+            yield
+        return
     with django_db_blocker.unblock(), override_settings(DEBUG=True):
         outer = transaction.atomic()
         outer.__enter__()
