@@ -112,14 +112,16 @@ def earlier_section() -> list[str]:
     lines = [
         "## Earlier issues' figures",
         "",
-        "Wall-clock times unless said otherwise, measured in the same `make bench` run (so on the same, possibly "
-        "busy, machine).",
+        "Wall-clock times unless said otherwise, by `make bench`; each section says when it was measured (the load "
+        "on the machine at that time affects the wall-clock figures, not the ratios of CPU times).",
         "",
     ]
     kolada = load("kolada_sync")
     if kolada:
         lines += [
             "### Kolada sync (bench/kolada_sync.py)",
+            "",
+            f"Measured {kolada.get('measured_at', '(time not recorded)')}.",
             "",
             f"{kolada['values_written']:,} values ({kolada['kpis']} key figures × the municipalities × 10 years) from "
             f"a local fake Kolada, {kolada['requests']} requests, on {kolada['database']}: **{kolada['total_s']} s** "
@@ -132,6 +134,8 @@ def earlier_section() -> list[str]:
     if selection:
         lines += [
             "### Selection optimiser (bench/selection.py)",
+            "",
+            f"Measured {selection.get('measured_at', '(time not recorded)')}.",
             "",
             f"Median of {selection['runs']} runs.",
             "",
@@ -151,6 +155,8 @@ def earlier_section() -> list[str]:
         lines += [
             "### Billing: batch, exports, invoice PDF (bench/billing.py)",
             "",
+            f"Measured {billing.get('measured_at', '(time not recorded)')}.",
+            "",
             f"- {billing['members']} members, {billing['invoices']} invoices in the batch: created in "
             f"{billing['create_s']} s, approved (numbers in one transaction) in {billing['approve_s']} s.",
             f"- Exports: {exports}; together **{billing['exports_total_s']} s** (target < 2 s "
@@ -164,6 +170,8 @@ def earlier_section() -> list[str]:
     if reports:
         lines += [
             "### Documents (bench/reports.py)",
+            "",
+            f"Measured {reports.get('measured_at', '(time not recorded)')}.",
             "",
             f"On the demo data (seeded in {reports['seed_demo_s']} s). Each document is timed beside a reference "
             "page with the same stylesheet and fonts.",

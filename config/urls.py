@@ -32,8 +32,8 @@ urlpatterns = [
     path("", include("meetings.followup_urls")),
     path("", include("reports.urls")),
     path("", include("billing.urls")),
-    path("", include("core.audit_urls")),
-    path("", include("core.privacy_urls")),
+    path("", include("portal.audit_urls")),
+    path("", include("portal.privacy_urls")),
     path("", include("portal.urls")),
 ]
 

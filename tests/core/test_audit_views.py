@@ -12,9 +12,9 @@ from django.utils import timezone
 from accounts.models import StaffRole
 from applications.models import Application
 from billing.models import InvoiceBatch
-from core import audit_views
 from core.audit import acting_as
 from networks.models import Network
+from portal import audit_views
 from tests.factories import (
     ApplicationFactory,
     FeeScheduleFactory,

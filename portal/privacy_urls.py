@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import privacy_views
+from portal import privacy_views
 
 app_name = "privacy"
 

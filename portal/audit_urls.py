@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import audit_views
+from portal import audit_views
 
 app_name = "audit"
 

@@ -20,7 +20,7 @@ A page costs a fixed number of queries however long the history is: one UNION AL
 history tables (each already filtered and scoped, each row carrying the id of the object's previous
 record) picks the page's 50 rows; then one query per kind on the page fetches those records and their
 previous ones; then one query per kind of related object names the foreign keys that changed.
-This module names the apps' models by label only (``apps.get_model``): core imports no higher app.
+It lives in portal (the pages composing several apps) and names the apps' models by label (``apps.get_model``).
 """
 
 from __future__ import annotations
