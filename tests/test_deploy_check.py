@@ -1,40 +1,14 @@
 """`manage.py check --deploy` with production variables reports nothing."""
 
-import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
 
+# The production variables (and nothing of the test process's own, such as the browser tests'
+# DJANGO_ALLOW_ASYNC_UNSAFE) are the security tests' own.
+from tests.test_security import production_environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def production_environment(tmp_path) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        # DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests (tests/e2e/) set it in the test process; production never does.
-        if key
-        not in (
-            "DEBUG",
-            "SECRET_KEY",
-            "SECURE_SSL_REDIRECT",
-            "ALLOWED_HOSTS",
-            "CSRF_TRUSTED_ORIGINS",
-            "DJANGO_ALLOW_ASYNC_UNSAFE",
-        )
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="natverk.example.se",
-        CSRF_TRUSTED_ORIGINS="https://natverk.example.se",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
-        EMAIL_URL="smtp://mailpit:1025",
-    )
-    env.pop("REDIS_URL", None)
-    return env
 
 
 def test_deploy_check_production_variables_report_no_issues(tmp_path):
