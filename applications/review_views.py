@@ -19,6 +19,7 @@ from accounts import roles
 from applications import exporters, reviews
 from applications.models import Application
 from applications.review_forms import ReviewFilterForm, ReviewScoreForm
+from core.pagecache import cached_page
 from networks.permissions import network_for_lead_or_404
 
 PAGE_SIZE = 50
@@ -55,6 +56,7 @@ def _review_rows(request: HttpRequest, network, *, with_own: bool, paginate: boo
 
 
 @roles.network_lead_required
+@cached_page
 def application_list(request: HttpRequest, slug: str) -> HttpResponse:
     network = network_for_lead_or_404(request.user, slug)
     form, criteria, rows, page = _review_rows(request, network, with_own=True, paginate=True)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import roles
 from applications import decisions, selection_report, waitlist, workbench
 from applications.models import Application, SelectionRun, WaitlistOffer
+from core.pagecache import cached_page
 from municipalities.classification import BLOC_LABELS, SIZE_CLASS_CHOICES
 from municipalities.models import County
 from networks.models import Membership, Network
@@ -195,6 +196,7 @@ def _status_line(bench: workbench.Workbench) -> str:
 
 @roles.network_lead_required
 @require_GET
+@cached_page
 def workbench_page(request: HttpRequest, slug: str) -> HttpResponse:
     network = network_for_lead_or_404(request.user, slug)
     form = WorkbenchFilterForm(request.GET or None, counties=list(County.objects.all()))

@@ -17,6 +17,7 @@ from accounts import roles
 from applications import selectors, services, waitlist
 from applications.forms import ApplicationForm, CommitmentForm, participant_formset
 from applications.models import Application, ApplicationCommitment
+from core.pagecache import cached_page
 from municipalities.efficiency import efficiency_profile
 
 DEFAULT_MAX_PARTICIPANTS = 20
@@ -153,6 +154,7 @@ def _render_apply(request, network, application, forms=None, *, missing=(), noti
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@cached_page
 def apply(request: HttpRequest, slug: str) -> HttpResponse:
     network = selectors.network_for_apply_or_404(slug)
     if not roles.is_representative(request.user):

@@ -96,28 +96,50 @@ def count_queries(url: str) -> dict:
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
-        result = {"paths": {}, "queries": {}, "status": {}, "bytes": {}, "cpu_ms": {}, "sql_ms": {}}
+        result = {
+            "paths": {},
+            "queries": {},
+            "status": {},
+            "bytes": {},
+            "cpu_ms": {},
+            "sql_ms": {},
+            "queries_cached": {},
+            "cpu_ms_cached": {},
+        }
         with override_settings(STORAGES=storages):
             for key, _label, who, path in PAGES:
                 path = path.format(batch=batch)
                 client = Client(headers=HEADERS)
                 if who:
                     client.force_login(User.objects.get(email=EMAILS[who]))
-                client.get(path)
-                with CaptureQueriesContext(connection) as queries:
-                    response = client.get(path)
+                # Rendered every time (the page cache off): what a page costs when the data has just changed.
+                with override_settings(PAGE_CACHE_SECONDS=0):
+                    client.get(path)
+                    with CaptureQueriesContext(connection) as queries:
+                        response = client.get(path)
+                    result["cpu_ms"][key] = cpu_ms(client, path)
                 result["paths"][key] = path
                 result["status"][key] = response.status_code
                 result["queries"][key] = len(queries.captured_queries)
                 result["sql_ms"][key] = round(sum(float(q["time"]) for q in queries.captured_queries) * 1000, 1)
                 result["bytes"][key] = len(response.content)
-                cpu = []
-                for _ in range(TIMED_REQUESTS):
-                    started = time.process_time()
+                # From the page cache (core.pagecache), as the same visitor's next view until something changes.
+                client.get(path)
+                with CaptureQueriesContext(connection) as queries:
                     client.get(path)
-                    cpu.append((time.process_time() - started) * 1000)
-                result["cpu_ms"][key] = round(statistics.median(cpu), 1)
+                result["queries_cached"][key] = len(queries.captured_queries)
+                result["cpu_ms_cached"][key] = cpu_ms(client, path)
         return result
+
+
+def cpu_ms(client, path: str) -> float:
+    """The median CPU time of the process for one request of ``path``."""
+    cpu = []
+    for _ in range(TIMED_REQUESTS):
+        started = time.process_time()
+        client.get(path)
+        cpu.append((time.process_time() - started) * 1000)
+    return round(statistics.median(cpu), 1)
 
 
 def queries_in_subprocess(url: str) -> dict:
@@ -188,10 +210,19 @@ def bench_scale(scale: int, args) -> dict:
         result["generate"] = json.loads(generated.read_text())
     print(f"scale {scale}: counting SQL queries per page …", flush=True)
     counted = queries_in_subprocess(url)
-    result["pages"] = {}
     result["cpu_ms"] = counted["cpu_ms"]
     result["load_average_before"] = round(os.getloadavg()[0], 1)
-    with gunicorn_server(url, workers=args.workers) as base_url:
+    # As deployed (the page cache on), then with every page rendered on every request (PAGE_CACHE_SECONDS=0).
+    for series, overrides in (("pages", {}), ("pages_rendered", {"PAGE_CACHE_SECONDS": "0"})):
+        print(f"scale {scale}: {'cached' if not overrides else 'rendered every time'}", flush=True)
+        result[series] = load_pages(url, counted, args, cached=not overrides, **overrides)
+    result["load_average_after"] = round(os.getloadavg()[0], 1)
+    return result
+
+
+def load_pages(url: str, counted: dict, args, *, cached: bool, **overrides: str) -> dict:
+    pages = {}
+    with gunicorn_server(url, workers=args.workers, **overrides) as base_url:
         cookies = {who: cookie_header(login(base_url, email, generate.BENCH_PASSWORD)) for who, email in EMAILS.items()}
         for key, label, who, _path in PAGES:
             path = counted["paths"][key]
@@ -208,18 +239,21 @@ def bench_scale(scale: int, args) -> dict:
                 path=path,
                 user=who or "anonymous",
                 queries=counted["queries"][key],
+                queries_cached=counted["queries_cached"][key],
                 cpu_ms=counted["cpu_ms"][key],
+                cpu_ms_cached=counted["cpu_ms_cached"][key],
                 sql_ms=counted["sql_ms"][key],
                 bytes=counted["bytes"][key],
             )
-            result["pages"][key] = measured
+            pages[key] = measured
             print(
                 f"  {label:<32} p50 {measured['p50_ms']:>7.1f} ms  p95 {measured['p95_ms']:>7.1f} ms  "
-                f"{measured['rps']:>7.1f} req/s  {measured['queries']:>3} queries  {measured['errors']} errors",
+                f"{measured['rps']:>7.1f} req/s  "
+                f"{measured['queries_cached'] if cached else measured['queries']:>3} queries  "
+                f"{measured['errors']} errors",
                 flush=True,
             )
-    result["load_average_after"] = round(os.getloadavg()[0], 1)
-    return result
+    return pages
 
 
 def postgres_version(url: str) -> str:

@@ -21,6 +21,7 @@ from accounts import roles
 from billing import batches, sending
 from billing.batch_forms import BatchCreateForm
 from billing.models import BatchExport, Invoice, InvoiceBatch
+from core.pagecache import cached_page
 
 PAGE_SIZE = 50
 
@@ -35,6 +36,7 @@ def _error_text(error: ValidationError) -> str:
 
 @roles.finance_required
 @require_GET
+@cached_page
 def batch_list(request: HttpRequest) -> HttpResponse:
     rows = (
         batches.batches_for(request.user)
@@ -79,6 +81,7 @@ def batch_create(request: HttpRequest) -> HttpResponse:
 
 @roles.finance_required
 @require_GET
+@cached_page
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
     invoices = (

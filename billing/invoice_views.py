@@ -19,6 +19,7 @@ from accounts import roles
 from billing import invoicing, money, pdf
 from billing.invoice_forms import CreditNoteForm, InvoiceFilterForm
 from billing.models import Invoice
+from core.pagecache import cached_page
 from networks.models import Network
 
 PAGE_SIZE = 50
@@ -48,6 +49,7 @@ def _pdf_response(invoice: Invoice) -> HttpResponse:
 
 
 @roles.finance_required
+@cached_page
 def invoice_list(request: HttpRequest) -> HttpResponse:
     networks = roles.scope_to_organizers(Network.objects.all(), request.user, roles=FINANCE_ROLES).order_by("title")
     form = InvoiceFilterForm(request.GET or None, networks=networks)

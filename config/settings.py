@@ -154,6 +154,9 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Heavy read-only pages are kept in the cache until anything in the database changes, at most this many
+# seconds (core.pagecache; 0 turns it off).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0)
 
 # --- Kolada (RKA's open API of municipal key figures) ---------------------------
 KOLADA_BASE_URL = env_str("KOLADA_BASE_URL", "https://api.kolada.se/v3")

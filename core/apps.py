@@ -10,3 +10,7 @@ class CoreConfig(AppConfig):
         # Each app lists its personal data in privacy.py; import them all so the
         # registry is complete before anything (export, erasure, tests) reads it.
         autodiscover_modules("privacy")
+        # Every write through Django retires the cached pages (core.pagecache).
+        from core import pagecache
+
+        pagecache.install()

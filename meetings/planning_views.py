@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles
+from core.pagecache import cached_page
 from meetings import invitations, selectors, services
 from meetings.forms import CopyForm, HomeworkForm, MeetingForm, QuickAddForm, ShiftForm, agenda_formset
 from meetings.models import Homework, Meeting
@@ -67,6 +68,7 @@ def _render_timetable(request, network, *, quick_form=None, shift_form=None, sta
 
 @roles.network_lead_required
 @require_http_methods(["GET", "POST"])
+@cached_page
 def timetable(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole timetable on one page; a POST is the quick add of one meeting."""
     network = network_for_lead_or_404(request.user, slug)

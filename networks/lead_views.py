@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles
+from core.pagecache import cached_page
 from networks import services
 from networks.forms import DirectMembershipForm, MembershipLeaveForm, NetworkForm, StatusForm, part_formsets
 from networks.member_views import MembershipSummary
@@ -23,6 +24,7 @@ PAGE_SIZE = 50
 
 
 @roles.network_lead_required
+@cached_page
 def network_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(networks_for_lead_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "networks/lead/network_list.html", {"networks": page, "page": page})

@@ -114,6 +114,12 @@ def fresh_cache():
         yield
 
 
+@pytest.fixture
+def page_cache_off(settings):
+    """Pages rendered every time (core.pagecache off): for tests that count a page's queries or its rendering."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture(autouse=True)
 def default_language():
     """Every test starts in the site's language (Swedish): a request's LocaleMiddleware

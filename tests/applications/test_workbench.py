@@ -381,6 +381,7 @@ def count_queries(client, path):
     return len(queries)
 
 
+@pytest.mark.usefixtures("page_cache_off")  # counts or inspects what a render does
 def test_the_workbench_costs_the_same_number_of_queries_for_3_and_20_applications(client):
     organizer = OrganizerFactory()
     lead = staff(Role.NETWORK_LEAD, organizer=organizer)

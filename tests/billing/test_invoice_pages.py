@@ -98,6 +98,7 @@ def test_municipality_pages_permissions(client, invoice, network, finance):
     assert invoice.number not in client.get(urls[0]).content.decode()
 
 
+@pytest.mark.usefixtures("page_cache_off")  # counts or inspects what a render does
 def test_the_finance_list_and_its_filters(client, network, finance, org):
     mine = [issue(network, finance, code) for code in CODES[:3]]
     draft = InvoiceFactory(membership=MembershipFactory(network=network, municipality=municipality("0136")))

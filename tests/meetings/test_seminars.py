@@ -463,6 +463,7 @@ def test_the_rate_limit_per_e_mail_address(client, network, monkeypatch):
     assert SeminarRegistration.objects.count() == 2
 
 
+@pytest.mark.usefixtures("page_cache_off")  # counts or inspects what a render does
 def test_the_timetable_of_the_invitation_links_open_seminars(client, network, django_assert_max_num_queries):
     open_one = seminar(network)
     internal = seminar(network, title="Nätverksträff", audience=["all_participants"])

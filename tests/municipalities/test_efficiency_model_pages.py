@@ -307,6 +307,7 @@ def test_review_list_shows_need_of_support_where_the_network_selects_by_it(clien
     assert "Behov av stöd (vår beräkning)" in csv.splitlines()[0]
 
 
+@pytest.mark.usefixtures("page_cache_off")  # counts or inspects what a render does
 def test_review_list_queries_do_not_grow_with_applications(client, org_x, model):
     from tests.factories import ApplicationFactory
 

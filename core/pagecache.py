@@ -1,0 +1,207 @@
+"""Cached pages: a rendered GET response is kept in the cache until anything in the database changes.
+
+The heavy read-only pages (the selection workbench, a lead's application list, the timetable, finance's lists,
+the catalogue and the invitation) cost tens to hundreds of milliseconds to render, and are read far more often
+than the data behind them changes. ``@cached_page`` keeps such a page's rendered response in the cache.
+
+**Invalidation (the data generation).** The key of every cached page holds the *data generation*, a counter in
+the cache. Every statement that writes to the database through Django (INSERT, UPDATE, DELETE, TRUNCATE, so
+also ``QuerySet.update``, ``bulk_create`` and raw SQL through Django's cursor, in web processes, Celery workers
+and management commands alike) increments it, once at the statement and once more after its transaction
+commits. The first makes the writer's own connection see its change at once (a view or test that writes and
+reads in one transaction); the second retires any page that another process rendered from the data as it was
+before the commit but after the first increment. Writes to tables that pages never show (sessions, the beat
+scheduler's bookkeeping) do not count. The invalidation is coarse on purpose: a page cannot be stale because
+someone forgot to name a dependency.
+
+**Who shares a page.** A signed-in visitor's pages are keyed by the session, so nobody ever receives a page
+rendered for someone else; a new login is a new session. Public pages (``shared_for_anonymous=True``) are
+shared by all anonymous visitors, who all have the same rights. The key also holds the language and the full
+path with its query string. Each page is kept at most ``PAGE_CACHE_SECONDS`` (default 60), which bounds how long
+a page that depends on the clock alone (a deadline passing) can lag.
+
+**What is never cached.** Anything but GET; a request with messages waiting to be shown (they are shown and
+consumed by a fresh render); responses other than 200 HTML; streaming responses; anything when
+``PAGE_CACHE_SECONDS`` is 0. The CSRF token in a cached page is replaced by the visitor's own on every hit.
+
+The cache must be shared by every process that writes or serves pages (Redis in production). Without Redis the
+app runs in a single process (runserver with eager Celery), where the local-memory cache is shared too.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.backends.signals import connection_created
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+
+GENERATION_KEY = "pagecache:generation"
+# Tables whose writes do not change what a page shows.
+IGNORED_TABLES = frozenset({"django_session", "django_celery_beat_periodictasks"})
+_NAME = r'(?:"[^"]+"|\w+)'
+_WRITE = re.compile(
+    rf"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+({_NAME}(?:\.{_NAME})?)", re.IGNORECASE
+)
+_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
+_CSRF_PLACEHOLDER = b"\x00csrf\x00"
+# Response headers a cached page keeps (the middleware above the view adds its own on every response).
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Vary", "X-Robots-Tag")
+
+
+def _cache():
+    return caches["default"]
+
+
+def page_cache_seconds() -> int:
+    return int(getattr(settings, "PAGE_CACHE_SECONDS", 60))
+
+
+# --- The data generation ------------------------------------------------------------------------------------------
+
+
+def generation() -> int:
+    value = _cache().get(GENERATION_KEY)
+    return int(value) if value is not None else 0
+
+
+def bump_generation() -> None:
+    """A new generation: every page cached so far is retired."""
+    cache = _cache()
+    client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client is not None:  # Redis: one INCR, which also creates the counter
+        client(write=True).incr(cache.make_and_validate_key(GENERATION_KEY))
+        return
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet: any fresh value retires the old keys
+        cache.add(GENERATION_KEY, 0, timeout=None)
+        cache.incr(GENERATION_KEY)
+
+
+def _bump_after_commit() -> None:
+    bump_generation()
+
+
+def note_write(connection) -> None:
+    bump_generation()
+    if connection.in_atomic_block and not any(
+        callback is _bump_after_commit for _sids, callback, _robust in connection.run_on_commit
+    ):
+        transaction.on_commit(_bump_after_commit, using=connection.alias)
+
+
+def written_table(sql: str) -> str | None:
+    """The table a writing statement writes to, or None for a statement that only reads."""
+    match = _WRITE.match(sql) if isinstance(sql, str) else None
+    return match.group(1).rsplit(".", 1)[-1].strip('"') if match else None
+
+
+def _watch_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    table = written_table(sql)
+    if table is not None and table not in IGNORED_TABLES:
+        note_write(context["connection"])
+    return result
+
+
+def watch_connection(sender, connection, **kwargs) -> None:
+    """connection_created: every new database connection bumps the generation when it writes."""
+    if _watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch_writes)
+
+
+def install() -> None:
+    """Called from CoreConfig.ready(): watch every database connection, those already open included."""
+    from django.db import connections
+
+    connection_created.connect(watch_connection, dispatch_uid="core.pagecache.watch_connection")
+    for connection in connections.all(initialized_only=True):
+        watch_connection(None, connection)
+
+
+# --- The page cache -----------------------------------------------------------------------------------------------
+
+
+def _has_pending_messages(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def _page_key(request, view_name: str, shared_for_anonymous: bool) -> str | None:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        session_key = getattr(getattr(request, "session", None), "session_key", None)
+        if not session_key:
+            return None
+        visitor = "s:" + hashlib.sha256(session_key.encode()).hexdigest()[:32]
+    elif shared_for_anonymous:
+        visitor = "anonymous"
+    else:
+        return None
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    return f"pagecache:page:{generation()}:{view_name}:{language}:{visitor}:{path}"
+
+
+def _storable(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and response.get("Content-Type", "").startswith("text/html")
+        and not response.cookies
+    )
+
+
+def _store(key: str, response) -> None:
+    content = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
+    headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
+    _cache().set(key, {"content": content, "headers": headers}, timeout=page_cache_seconds())
+
+
+def _replay(request, stored: dict) -> HttpResponse:
+    content = stored["content"]
+    if _CSRF_PLACEHOLDER in content:
+        content = content.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(content)
+    for name, value in stored["headers"].items():
+        response[name] = value
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def cached_page(view=None, *, shared_for_anonymous: bool = False):
+    """Keep the view's rendered GET response until the data changes (see the module's text).
+
+    Only for views whose GET has no side effects and whose page depends on nothing but the database, the
+    visitor's session, the language, the path and the query string.
+    """
+
+    def decorate(view_func):
+        view_name = f"{view_func.__module__}.{view_func.__qualname__}"
+
+        @functools.wraps(view_func)
+        def wrapper(request, *args, **kwargs):
+            if request.method != "GET" or page_cache_seconds() <= 0 or _has_pending_messages(request):
+                return view_func(request, *args, **kwargs)
+            key = _page_key(request, view_name, shared_for_anonymous)
+            if key is None:
+                return view_func(request, *args, **kwargs)
+            stored = _cache().get(key)
+            if stored is not None:
+                return _replay(request, stored)
+            response = view_func(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if _storable(response) and not _has_pending_messages(request):
+                _store(key, response)
+            return response
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
