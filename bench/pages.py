@@ -117,11 +117,12 @@ def count_queries(url: str) -> dict:
                     client.get(path)
                     with CaptureQueriesContext(connection) as queries:
                         response = client.get(path)
+                    # Read before the next request: Django empties the query log when a request starts.
+                    result["queries"][key] = len(queries.captured_queries)
+                    result["sql_ms"][key] = round(sum(float(q["time"]) for q in queries.captured_queries) * 1000, 1)
                     result["cpu_ms"][key] = cpu_ms(client, path)
                 result["paths"][key] = path
                 result["status"][key] = response.status_code
-                result["queries"][key] = len(queries.captured_queries)
-                result["sql_ms"][key] = round(sum(float(q["time"]) for q in queries.captured_queries) * 1000, 1)
                 result["bytes"][key] = len(response.content)
                 # From the page cache (core.pagecache), as the same visitor's next view until something changes.
                 client.get(path)

@@ -147,7 +147,10 @@ def _request(base_url: str, method: str, path: str, cookies: dict[str, str], bod
         for name, value in response.getheaders():
             if name.lower() == "set-cookie":
                 key, _, rest = value.partition("=")
-                cookies[key.strip()] = rest.split(";", 1)[0]
+                if "max-age=0" in rest.lower().replace(" ", ""):  # deleted (the messages cookie once shown)
+                    cookies.pop(key.strip(), None)
+                else:
+                    cookies[key.strip()] = rest.split(";", 1)[0]
         return response.status, dict(response.getheaders()), text
     finally:
         connection.close()
@@ -167,6 +170,10 @@ def login(base_url: str, email: str, password: str, login_path: str = "/konto/lo
     status, headers, _page = _request(base_url, "POST", login_path, cookies, body=body)
     if status not in (302, 303) or "sessionid" not in cookies:
         raise RuntimeError(f"login of {email} failed (status {status}, to {headers.get('Location')})")
+    # The page the login leads to shows (and so consumes) the "signed in" message, as in a browser; without
+    # this every later request would carry that message, waiting to be shown.
+    location = urllib.parse.urlsplit(headers["Location"])
+    _request(base_url, "GET", location.path + (f"?{location.query}" if location.query else ""), cookies)
     return cookies
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import re
 
 from django.conf import settings
@@ -40,6 +41,8 @@ from django.db import transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
 # Tables whose writes do not change what a page shows.
@@ -71,17 +74,24 @@ def generation() -> int:
 
 
 def bump_generation() -> None:
-    """A new generation: every page cached so far is retired."""
+    """A new generation: every page cached so far is retired.
+
+    A write never fails because the cache is unreachable: the failure is logged, and pages cached before it
+    (if the cache comes back with them) expire after PAGE_CACHE_SECONDS at the latest.
+    """
     cache = _cache()
-    client = getattr(getattr(cache, "_cache", None), "get_client", None)
-    if client is not None:  # Redis: one INCR, which also creates the counter
-        client(write=True).incr(cache.make_and_validate_key(GENERATION_KEY))
-        return
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there yet: any fresh value retires the old keys
-        cache.add(GENERATION_KEY, 0, timeout=None)
-        cache.incr(GENERATION_KEY)
+        client = getattr(getattr(cache, "_cache", None), "get_client", None)
+        if client is not None:  # Redis: one INCR, which also creates the counter
+            client(write=True).incr(cache.make_and_validate_key(GENERATION_KEY))
+            return
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # not there yet: any fresh value retires the old keys
+            cache.add(GENERATION_KEY, 0, timeout=None)
+            cache.incr(GENERATION_KEY)
+    except Exception:  # the cache is down: the write goes on
+        logger.warning("page cache: the data generation could not be moved", exc_info=True)
 
 
 def _bump_after_commit() -> None:
@@ -159,15 +169,15 @@ def _storable(response) -> bool:
 
 
 def _store(key: str, response) -> None:
-    content = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
+    # The page in the pieces between its CSRF tokens, joined with the visitor's own token when served.
+    pieces = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content).split(_CSRF_PLACEHOLDER)
     headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
-    _cache().set(key, {"content": content, "headers": headers}, timeout=page_cache_seconds())
+    _cache().set(key, {"pieces": pieces, "headers": headers}, timeout=page_cache_seconds())
 
 
 def _replay(request, stored: dict) -> HttpResponse:
-    content = stored["content"]
-    if _CSRF_PLACEHOLDER in content:
-        content = content.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
+    pieces = stored["pieces"]
+    content = get_token(request).encode().join(pieces) if len(pieces) > 1 else pieces[0]
     response = HttpResponse(content)
     for name, value in stored["headers"].items():
         response[name] = value
@@ -189,17 +199,24 @@ def cached_page(view=None, *, shared_for_anonymous: bool = False):
         def wrapper(request, *args, **kwargs):
             if request.method != "GET" or page_cache_seconds() <= 0 or _has_pending_messages(request):
                 return view_func(request, *args, **kwargs)
-            key = _page_key(request, view_name, shared_for_anonymous)
-            if key is None:
+            try:
+                key = _page_key(request, view_name, shared_for_anonymous)
+                stored = _cache().get(key) if key is not None else None
+            except Exception:  # the cache is down: the page is rendered
+                logger.warning("page cache: unreachable", exc_info=True)
                 return view_func(request, *args, **kwargs)
-            stored = _cache().get(key)
             if stored is not None:
                 return _replay(request, stored)
             response = view_func(request, *args, **kwargs)
+            if key is None:
+                return response
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             if _storable(response) and not _has_pending_messages(request):
-                _store(key, response)
+                try:
+                    _store(key, response)
+                except Exception:
+                    logger.warning("page cache: the page could not be kept", exc_info=True)
             return response
 
         return wrapper

@@ -305,7 +305,7 @@ def test_settings_with_redis_url_use_redis_for_celery_and_cache(tmp_path):
     probe = json.loads(result.stdout)
     assert probe["eager"] is False
     assert probe["broker"] == "redis://127.0.0.1:6379/3"
-    assert probe["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert probe["cache"] == "core.redis_cache.ReusingRedisCache"
 
 
 def test_settings_production_redirect_to_https_except_healthz(tmp_path):

@@ -1,4 +1,4 @@
-"""Cached pages (core.pagecache): every write retires them, nobody gets another's page, tokens and messages stay right."""
+"""Cached pages (core.pagecache): every write retires them, nobody gets another's page, tokens stay right."""
 
 import re
 import threading
@@ -178,7 +178,8 @@ def test_a_page_with_a_message_waiting_is_rendered_and_shows_it():
     url = reverse("meetings:timetable", kwargs={"slug": network.slug})
     client.get(url)
     assert client.get(url)[HIT] == "hit"
-    data = {"kind": "network", "title": "Startträff", "when": "2030-09", "audience": ["project_leader"], "mode": "physical"}
+    data = {"kind": "network", "title": "Startträff", "when": "2030-09", "audience": ["project_leader"]}
+    data["mode"] = "physical"
     response = client.post(url, data, follow=True)
     assert response.redirect_chain
     assert HIT not in response
@@ -225,3 +226,16 @@ def test_a_cached_page_costs_a_fraction_of_the_queries_of_a_render():
     with CaptureQueriesContext(connection) as cached:
         assert client.get(url)[HIT] == "hit"
     assert len(cached.captured_queries) < len(rendered.captured_queries)
+
+
+def test_with_the_cache_down_pages_are_rendered_and_writes_go_on(settings, caplog):
+    settings.CACHES = {
+        "default": {"BACKEND": "core.redis_cache.ReusingRedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+    network = NetworkFactory(title="Utan cache")
+    Network.objects.filter(pk=network.pk).update(title="Fortfarande utan cache")
+    response = Client().get(catalogue())
+    assert response.status_code == 200
+    assert "Fortfarande utan cache" in response.content.decode()
+    assert HIT not in response
+    assert "page cache" in caplog.text
