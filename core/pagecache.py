@@ -4,15 +4,22 @@ The heavy read-only pages (the selection workbench, a lead's application list, t
 the catalogue and the invitation) cost tens to hundreds of milliseconds to render, and are read far more often
 than the data behind them changes. ``@cached_page`` keeps such a page's rendered response in the cache.
 
-**Invalidation (the data generation).** The key of every cached page holds the *data generation*, a counter in
-the cache. Every statement that writes to the database through Django (INSERT, UPDATE, DELETE, TRUNCATE, so
-also ``QuerySet.update``, ``bulk_create`` and raw SQL through Django's cursor, in web processes, Celery workers
-and management commands alike) increments it, once at the statement and once more after its transaction
-commits. The first makes the writer's own connection see its change at once (a view or test that writes and
-reads in one transaction); the second retires any page that another process rendered from the data as it was
-before the commit but after the first increment. Writes to tables that pages never show (sessions, the beat
-scheduler's bookkeeping) do not count. The invalidation is coarse on purpose: a page cannot be stale because
-someone forgot to name a dependency.
+**Invalidation (the data version).** The key of every cached page holds the *data version*. Every statement
+that writes to the database through Django (INSERT, UPDATE, DELETE, TRUNCATE, so also ``QuerySet.update``,
+``bulk_create`` and raw SQL through Django's cursor, in web processes, Celery workers and management commands
+alike) changes it:
+
+- A write that is committed at once (autocommit) increments the *generation*, a counter in the cache shared by
+  every process, right after the statement.
+- A write inside a transaction is not yet anybody else's data. It gives the connection a *local version*
+  (a token of the transaction, the number of writes so far and the open savepoints) that is part of the key
+  of every page this connection reads or keeps until the transaction ends, so its own pages follow its own
+  writes at once, and nobody else ever sees them. When the transaction commits, the generation is incremented
+  (one increment per transaction); when it or the savepoint of its first write is rolled back, the local
+  version is gone with it.
+
+Writes to tables that pages never show (sessions, the beat scheduler's bookkeeping) do not count. The
+invalidation is coarse on purpose: a page cannot be stale because someone forgot to name a dependency.
 
 **Who shares a page.** A signed-in visitor's pages are keyed by the session, so nobody ever receives a page
 rendered for someone else; a new login is a new session. Public pages (``shared_for_anonymous=True``) are
@@ -34,6 +41,7 @@ import functools
 import hashlib
 import logging
 import re
+import uuid
 
 from django.conf import settings
 from django.core.cache import caches
@@ -94,16 +102,59 @@ def bump_generation() -> None:
         logger.warning("page cache: the data generation could not be moved", exc_info=True)
 
 
-def _bump_after_commit() -> None:
-    bump_generation()
+class _CommitHook:
+    """Registered with transaction.on_commit at a transaction's first write: the transaction's local version,
+    and the generation's increment once it commits. Django drops it when that write is rolled back."""
+
+    __slots__ = ("alias", "token", "writes")
+
+    def __init__(self, alias: str):
+        self.alias = alias
+        self.token = uuid.uuid4().hex
+        self.writes = 0
+
+    def __call__(self) -> None:
+        from django.db import connections
+
+        connection = connections[self.alias]
+        if getattr(connection, "_pagecache_hook", None) is self:
+            connection._pagecache_hook = None
+        bump_generation()
+
+
+def _live_hook(connection) -> _CommitHook | None:
+    """The commit hook of the connection's open transaction, if that transaction has written (and the write
+    was not rolled back)."""
+    hook = getattr(connection, "_pagecache_hook", None)
+    if hook is None or not connection.in_atomic_block:
+        return None
+    if not any(callback is hook for _sids, callback, _robust in connection.run_on_commit):
+        return None
+    return hook
 
 
 def note_write(connection) -> None:
-    bump_generation()
-    if connection.in_atomic_block and not any(
-        callback is _bump_after_commit for _sids, callback, _robust in connection.run_on_commit
-    ):
-        transaction.on_commit(_bump_after_commit, using=connection.alias)
+    if not connection.in_atomic_block:
+        bump_generation()
+        return
+    hook = _live_hook(connection)
+    if hook is None:
+        hook = connection._pagecache_hook = _CommitHook(connection.alias)
+        transaction.on_commit(hook, using=connection.alias)
+    hook.writes += 1
+
+
+def data_version() -> str:
+    """The version of the data the current connection sees: the generation, and the local version of its
+    open transaction when that has written."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the proxy django.db.connection
+    version = str(generation())
+    hook = _live_hook(connection)
+    if hook is not None:
+        version += f".{hook.token}.{hook.writes}.{'-'.join(connection.savepoint_ids)}"
+    return version
 
 
 def written_table(sql: str) -> str | None:
@@ -156,7 +207,7 @@ def _page_key(request, view_name: str, shared_for_anonymous: bool) -> str | None
         return None
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    return f"pagecache:page:{generation()}:{view_name}:{language}:{visitor}:{path}"
+    return f"pagecache:page:{data_version()}:{view_name}:{language}:{visitor}:{path}"
 
 
 def _storable(response) -> bool:

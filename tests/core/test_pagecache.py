@@ -45,13 +45,13 @@ def test_written_table_reads_the_table_of_writing_statements_only(sql, table):
     assert pagecache.written_table(sql) == table
 
 
-def test_every_kind_of_write_through_django_moves_the_generation():
+def test_every_kind_of_write_through_django_changes_the_data_version():
     organizer = OrganizerFactory()
 
     def moves(action) -> bool:
-        before = pagecache.generation()
+        before = pagecache.data_version()
         action()
-        return pagecache.generation() > before
+        return pagecache.data_version() != before
 
     network = NetworkFactory(organizer=organizer)
     assert moves(lambda: NetworkFactory(organizer=organizer))
@@ -68,17 +68,50 @@ def test_every_kind_of_write_through_django_moves_the_generation():
     assert not moves(lambda: Session.objects.create(session_key="x" * 32, session_data="", expire_date=timezone.now()))
 
 
+def test_inside_a_transaction_only_the_connection_itself_sees_the_new_version():
+    """The test runs in a transaction: its writes change the local version, not the shared generation."""
+    generation = pagecache.generation()
+    before = pagecache.data_version()
+    NetworkFactory()
+    assert pagecache.data_version() != before
+    assert pagecache.generation() == generation
+
+
+def test_a_rolled_back_savepoint_takes_its_local_version_with_it():
+    NetworkFactory()
+    outer = pagecache.data_version()
+    try:
+        with transaction.atomic():
+            NetworkFactory()
+            inner = pagecache.data_version()
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    after = pagecache.data_version()
+    assert len({outer, inner, after}) == 3  # never a version that an earlier state had
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_transaction_moves_the_generation_again_when_it_commits():
+def test_autocommitted_writes_and_committed_transactions_move_the_shared_generation():
     organizer = OrganizerFactory()
+    before = pagecache.generation()
+    NetworkFactory(organizer=organizer)
+    assert pagecache.generation() > before
     with transaction.atomic():
         NetworkFactory(organizer=organizer)
         NetworkFactory(organizer=organizer)
         inside = pagecache.generation()
-        # One callback per transaction, however many statements write.
-        callbacks = [c for _s, c, _r in connection.run_on_commit if c is pagecache._bump_after_commit]
-        assert len(callbacks) == 1
+        assert pagecache.data_version() != str(inside)
+        # One hook per transaction, however many statements write.
+        hooks = [c for _s, c, _r in connection.run_on_commit if isinstance(c, pagecache._CommitHook)]
+        assert len(hooks) == 1
     assert pagecache.generation() == inside + 1
+    assert pagecache.data_version() == str(inside + 1)
+    with transaction.atomic():
+        NetworkFactory(organizer=organizer)
+        transaction.set_rollback(True)
+    assert pagecache.generation() == inside + 1  # nothing was committed
+    assert pagecache.data_version() == str(inside + 1)
 
 
 @pytest.mark.django_db(transaction=True)
