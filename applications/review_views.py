@@ -55,8 +55,8 @@ def _review_rows(request: HttpRequest, network, *, with_own: bool, paginate: boo
     return (form, criteria, rows, page) if paginate else (form, criteria, rows)
 
 
-@roles.network_lead_required
 @cached_page
+@roles.network_lead_required
 def application_list(request: HttpRequest, slug: str) -> HttpResponse:
     network = network_for_lead_or_404(request.user, slug)
     form, criteria, rows, page = _review_rows(request, network, with_own=True, paginate=True)

@@ -194,9 +194,9 @@ def _status_line(bench: workbench.Workbench) -> str:
 # The workbench ------------------------------------------------------------------------------
 
 
+@cached_page
 @roles.network_lead_required
 @require_GET
-@cached_page
 def workbench_page(request: HttpRequest, slug: str) -> HttpResponse:
     network = network_for_lead_or_404(request.user, slug)
     form = WorkbenchFilterForm(request.GET or None, counties=list(County.objects.all()))

@@ -152,9 +152,9 @@ def _render_apply(request, network, application, forms=None, *, missing=(), noti
     return render(request, "applications/apply.html", context, status=status)
 
 
+@cached_page
 @login_required
 @require_http_methods(["GET", "POST"])
-@cached_page
 def apply(request: HttpRequest, slug: str) -> HttpResponse:
     network = selectors.network_for_apply_or_404(slug)
     if not roles.is_representative(request.user):

@@ -34,9 +34,9 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+@cached_page
 @roles.finance_required
 @require_GET
-@cached_page
 def batch_list(request: HttpRequest) -> HttpResponse:
     rows = (
         batches.batches_for(request.user)
@@ -79,9 +79,9 @@ def batch_create(request: HttpRequest) -> HttpResponse:
     return redirect("batches:list")
 
 
+@cached_page
 @roles.finance_required
 @require_GET
-@cached_page
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
     invoices = (

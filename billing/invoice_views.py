@@ -48,8 +48,8 @@ def _pdf_response(invoice: Invoice) -> HttpResponse:
 # --- Finance -----------------------------------------------------------------------------------------------------
 
 
-@roles.finance_required
 @cached_page
+@roles.finance_required
 def invoice_list(request: HttpRequest) -> HttpResponse:
     networks = roles.scope_to_organizers(Network.objects.all(), request.user, roles=FINANCE_ROLES).order_by("title")
     form = InvoiceFilterForm(request.GET or None, networks=networks)

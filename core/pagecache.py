@@ -27,6 +27,16 @@ shared by all anonymous visitors, who all have the same rights. The key also hol
 path with its query string. Each page is kept at most ``PAGE_CACHE_SECONDS`` (default 60), which bounds how long
 a page that depends on the clock alone (a deadline passing) can lag.
 
+**Permissions.** ``@cached_page`` goes above a view's permission decorators, so that a page served from the
+cache costs neither the user nor the roles from the database. That is safe because a page is only kept after
+the view, permission checks included, answered 200 to that very session, and only served to that session at
+the same data version: whatever could change the answer (a role taken away, an account deactivated, a
+password changed, the session ended) is a write, and so a new version or no session. Requests that are not
+signed in never reach a page kept for a session, and reach the shared page of a public view only.
+
+**A new deployment** moves the generation when the app starts, so pages rendered by the code before it are
+not served by the code after it.
+
 **What is never cached.** Anything but GET; a request with messages waiting to be shown (they are shown and
 consumed by a fresh render); responses other than 200 HTML; streaming responses; anything when
 ``PAGE_CACHE_SECONDS`` is 0. The CSRF token in a cached page is replaced by the visitor's own on every hit.
@@ -44,6 +54,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import caches
 from django.db import transaction
 from django.db.backends.signals import connection_created
@@ -54,7 +65,8 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
 # Tables whose writes do not change what a page shows.
-IGNORED_TABLES = frozenset({"django_session", "django_celery_beat_periodictasks"})
+IGNORED_TABLES = frozenset({"django_session"})
+IGNORED_TABLE_PREFIXES = ("django_celery_beat_",)  # the scheduler's bookkeeping of its runs
 _NAME = r'(?:"[^"]+"|\w+)'
 _WRITE = re.compile(
     rf"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+({_NAME}(?:\.{_NAME})?)", re.IGNORECASE
@@ -166,7 +178,7 @@ def written_table(sql: str) -> str | None:
 def _watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     table = written_table(sql)
-    if table is not None and table not in IGNORED_TABLES:
+    if table is not None and table not in IGNORED_TABLES and not table.startswith(IGNORED_TABLE_PREFIXES):
         note_write(context["connection"])
     return result
 
@@ -178,12 +190,14 @@ def watch_connection(sender, connection, **kwargs) -> None:
 
 
 def install() -> None:
-    """Called from CoreConfig.ready(): watch every database connection, those already open included."""
+    """Called from CoreConfig.ready(): watch every database connection, those already open included, and
+    retire the pages kept so far."""
     from django.db import connections
 
     connection_created.connect(watch_connection, dispatch_uid="core.pagecache.watch_connection")
     for connection in connections.all(initialized_only=True):
         watch_connection(None, connection)
+    bump_generation()  # a new deployment: the pages of the code before it are not served
 
 
 # --- The page cache -----------------------------------------------------------------------------------------------
@@ -195,12 +209,12 @@ def _has_pending_messages(request) -> bool:
 
 
 def _page_key(request, view_name: str, shared_for_anonymous: bool) -> str | None:
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        session_key = getattr(getattr(request, "session", None), "session_key", None)
-        if not session_key:
+    # The session tells whether someone signed in; the user is not loaded (see "Permissions" above).
+    session = getattr(request, "session", None)
+    if session is not None and session.get(SESSION_KEY) is not None:
+        if not session.session_key:
             return None
-        visitor = "s:" + hashlib.sha256(session_key.encode()).hexdigest()[:32]
+        visitor = "s:" + hashlib.sha256(session.session_key.encode()).hexdigest()[:32]
     elif shared_for_anonymous:
         visitor = "anonymous"
     else:
@@ -240,7 +254,7 @@ def cached_page(view=None, *, shared_for_anonymous: bool = False):
     """Keep the view's rendered GET response until the data changes (see the module's text).
 
     Only for views whose GET has no side effects and whose page depends on nothing but the database, the
-    visitor's session, the language, the path and the query string.
+    visitor's session, the language, the path and the query string. Put it above the permission decorators.
     """
 
     def decorate(view_func):

@@ -66,9 +66,9 @@ def _render_timetable(request, network, *, quick_form=None, shift_form=None, sta
     return render(request, "meetings/planning/timetable.html", context, status=status)
 
 
+@cached_page
 @roles.network_lead_required
 @require_http_methods(["GET", "POST"])
-@cached_page
 def timetable(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole timetable on one page; a POST is the quick add of one meeting."""
     network = network_for_lead_or_404(request.user, slug)

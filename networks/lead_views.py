@@ -23,8 +23,8 @@ from networks.selectors import network_for_lead_with_parts_or_404, network_overv
 PAGE_SIZE = 50
 
 
-@roles.network_lead_required
 @cached_page
+@roles.network_lead_required
 def network_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(networks_for_lead_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "networks/lead/network_list.html", {"networks": page, "page": page})
