@@ -118,10 +118,13 @@ class _CommitHook:
     """Registered with transaction.on_commit at a transaction's first write: the transaction's local version,
     and the generation's increment once it commits. Django drops it when that write is rolled back."""
 
-    __slots__ = ("alias", "token", "writes")
+    __slots__ = ("alias", "callbacks", "token", "writes")
 
-    def __init__(self, alias: str):
-        self.alias = alias
+    def __init__(self, connection):
+        self.alias = connection.alias
+        # Django replaces the list of commit callbacks whenever it drops some (a rollback, a savepoint rolled
+        # back, the commit itself), so the hook is live while that very list is the connection's.
+        self.callbacks = connection.run_on_commit
         self.token = uuid.uuid4().hex
         self.writes = 0
 
@@ -138,10 +141,8 @@ def _live_hook(connection) -> _CommitHook | None:
     """The commit hook of the connection's open transaction, if that transaction has written (and the write
     was not rolled back)."""
     hook = getattr(connection, "_pagecache_hook", None)
-    if hook is None or not connection.in_atomic_block:
-        return None
-    if not any(callback is hook for _sids, callback, _robust in connection.run_on_commit):
-        return None
+    if hook is None or not connection.in_atomic_block or hook.callbacks is not connection.run_on_commit:
+        return None  # (after a savepoint rollback that kept the hook, a new one: a new version, never a stale one)
     return hook
 
 
@@ -151,7 +152,7 @@ def note_write(connection) -> None:
         return
     hook = _live_hook(connection)
     if hook is None:
-        hook = connection._pagecache_hook = _CommitHook(connection.alias)
+        hook = connection._pagecache_hook = _CommitHook(connection)
         transaction.on_commit(hook, using=connection.alias)
     hook.writes += 1
 
