@@ -185,7 +185,7 @@ def _watch_writes(execute, sql, params, many, context):
 
 
 def watch_connection(sender, connection, **kwargs) -> None:
-    """connection_created: every new database connection bumps the generation when it writes."""
+    """connection_created: every new database connection changes the data version when it writes."""
     if _watch_writes not in connection.execute_wrappers:
         connection.execute_wrappers.append(_watch_writes)
 

@@ -172,7 +172,8 @@ def test_a_signed_in_visitor_never_gets_a_page_rendered_for_someone_else():
     assert HIT not in again.get(url)
 
 
-def test_a_lead_who_loses_the_role_is_refused_even_where_the_page_was_cached():
+def kept_workbench():
+    """A lead, signed in, whose selection workbench is kept in the page cache: (lead, client, url)."""
     organizer = OrganizerFactory()
     network = NetworkFactory(organizer=organizer, status=Network.Status.SELECTION)
     lead = staff(organizer=organizer)
@@ -181,19 +182,17 @@ def test_a_lead_who_loses_the_role_is_refused_even_where_the_page_was_cached():
     url = reverse("selection:workbench", kwargs={"slug": network.slug})
     client.get(url)
     assert client.get(url)[HIT] == "hit"
+    return lead, client, url
+
+
+def test_a_lead_who_loses_the_role_is_refused_even_where_the_page_was_cached():
+    lead, client, url = kept_workbench()
     StaffRole.objects.filter(user=lead).delete()
     assert client.get(url).status_code in (403, 404)
 
 
 def test_a_deactivated_account_is_refused_even_where_the_page_was_cached():
-    organizer = OrganizerFactory()
-    network = NetworkFactory(organizer=organizer, status=Network.Status.SELECTION)
-    lead = staff(organizer=organizer)
-    client = Client()
-    client.force_login(lead)
-    url = reverse("selection:workbench", kwargs={"slug": network.slug})
-    client.get(url)
-    assert client.get(url)[HIT] == "hit"
+    lead, client, url = kept_workbench()
     type(lead).objects.filter(pk=lead.pk).update(is_active=False)
     response = client.get(url)
     assert response.status_code == 302
